@@ -1,0 +1,76 @@
+"""Typed AWS CDK v2 constructs for IAM roles, and offline tools that prove what they allow.
+
+The CDK-facing classes are imported lazily, on first use, so that
+``import cdk_iam_roles.analysis`` and the ``cdk-iam-roles`` command line never load
+``aws_cdk`` or ``jsii``.
+
+Example:
+    >>> import cdk_iam_roles
+    >>> cdk_iam_roles.RoleConfigError.__mro__[1].__name__
+    'CdkIamRolesError'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from cdk_iam_roles.errors import CdkIamRolesError, InputError, Problem, RoleConfigError
+
+if TYPE_CHECKING:
+    from cdk_iam_roles.patterns.service import ServiceRole
+    from cdk_iam_roles.patterns.service_linked import ServiceLinkedRole
+
+__version__ = "0.1.0"
+
+# Public name -> module that defines it (imported on first attribute access).
+_LAZY: dict[str, str] = {
+    "CognitoIdentityPool": "cdk_iam_roles.trust.identities",
+    "CrossAccountRole": "cdk_iam_roles.patterns.cross_account",
+    "EksServiceAccount": "cdk_iam_roles.trust.identities",
+    "ElevatedUserRole": "cdk_iam_roles.patterns.elevated_user",
+    "FederatedRole": "cdk_iam_roles.patterns.federated",
+    "GenericOidc": "cdk_iam_roles.trust.identities",
+    "GitHubActions": "cdk_iam_roles.trust.identities",
+    "GitLabCI": "cdk_iam_roles.trust.identities",
+    "IamRolesPlugin": "cdk_iam_roles.plugin",
+    "OrgStandard": "cdk_iam_roles.plugin",
+    "ServiceLinkedRole": "cdk_iam_roles.patterns.service_linked",
+    "ServiceRole": "cdk_iam_roles.patterns.service",
+    "TerraformCloud": "cdk_iam_roles.trust.identities",
+    "WebIdentityRole": "cdk_iam_roles.patterns.web_identity",
+}
+
+__all__ = [
+    "CdkIamRolesError",
+    "CognitoIdentityPool",
+    "CrossAccountRole",
+    "EksServiceAccount",
+    "ElevatedUserRole",
+    "FederatedRole",
+    "GenericOidc",
+    "GitHubActions",
+    "GitLabCI",
+    "IamRolesPlugin",
+    "InputError",
+    "OrgStandard",
+    "Problem",
+    "RoleConfigError",
+    "ServiceLinkedRole",
+    "ServiceRole",
+    "TerraformCloud",
+    "WebIdentityRole",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cdk_iam_roles' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,1 @@
+"""The CDK faces of the role patterns, one module each (these modules import aws_cdk)."""

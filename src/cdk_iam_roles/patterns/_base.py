@@ -1,0 +1,348 @@
+"""What every role pattern shares: trust handed to CDK in one step, common validation,
+and session revocation.
+
+The patterns build their trust statements in pure Python (:mod:`cdk_iam_roles.trust`),
+validate every argument before any construct is created, and pass the statements to
+``iam.Role`` through :class:`TrustStatements`, a principal that adds exactly those
+statements to the role's assume-role policy. The role stays a real ``iam.Role``:
+``grant_*``, ``add_to_policy`` and ``assume_role_policy`` work as usual.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aws_cdk as cdk
+import jsii
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from cdk_iam_roles.cfn import partition_of_region
+from cdk_iam_roles.defaults import (
+    MAX_SESSION_DURATION_MAX_SECONDS,
+    MAX_SESSION_DURATION_MIN_SECONDS,
+)
+from cdk_iam_roles.errors import ProblemCollector, RoleConfigError
+from cdk_iam_roles.rules.construct import role as rules
+from cdk_iam_roles.rules.model import RuleInfo
+from cdk_iam_roles.trust.document import Statement
+from cdk_iam_roles.trust.tokens import is_token
+from cdk_iam_roles.trust.validate import check_role_name, check_role_path
+
+__all__ = [
+    "PatternRole",
+    "TrustStatements",
+    "as_str_list",
+    "check_common",
+    "construct_path",
+    "stack_facts",
+    "str_list",
+    "warn",
+]
+
+WARNING_PREFIX = "cdk-iam-roles"
+
+
+@dataclass(frozen=True, slots=True)
+class StackFacts:
+    """What the patterns need to know of a scope's stack (read once per scope)."""
+
+    stack: cdk.Stack
+    account: str
+    region: str
+
+    @property
+    def partition(self) -> str | None:
+        """The partition when the region is concrete, else ``None``."""
+        return None if is_token(self.region) else partition_of_region(self.region)
+
+
+_FACTS: weakref.WeakKeyDictionary[Construct, StackFacts] = weakref.WeakKeyDictionary()
+
+
+def stack_facts(scope: Construct) -> StackFacts:
+    """The stack of ``scope`` with its account and region, cached per scope.
+
+    Every jsii call costs a round trip to Node; most apps create many roles in one
+    scope, so the stack is looked up once.
+    """
+    facts = _FACTS.get(scope)
+    if facts is None:
+        stack = cdk.Stack.of(scope)
+        facts = StackFacts(stack=stack, account=stack.account, region=stack.region)
+        _FACTS[scope] = facts
+    return facts
+
+
+def construct_path(scope: Construct, construct_id: str) -> str:
+    """The path the construct will have (``Stack/Id``), for messages raised before it exists."""
+    parent = scope.node.path
+    return f"{parent}/{construct_id}" if parent else construct_id
+
+
+def warn(construct: Construct, rule_id: str, message: str) -> None:
+    """A synth warning with an acknowledgeable ID (``cdk-iam-roles:IAMR-…``)."""
+    cdk.Annotations.of(construct).add_warning_v2(
+        f"{WARNING_PREFIX}:{rule_id}", f"{message} [{rule_id}]"
+    )
+
+
+@jsii.implements(iam.IAssumeRolePrincipal)
+class TrustStatements:
+    """A principal that adds prepared trust statements to a role's assume-role policy.
+
+    Args:
+        statements: finished trust statements (plain JSON; CDK tokens allowed in values).
+    """
+
+    def __init__(self, statements: Sequence[Statement]) -> None:
+        if not statements:
+            raise ValueError("a trust policy needs at least one statement")
+        self._statements = list(statements)
+
+    @property
+    def assume_role_action(self) -> str:
+        return "sts:AssumeRole"
+
+    @property
+    def grant_principal(self) -> iam.IPrincipal:
+        return self
+
+    @property
+    def policy_fragment(self) -> iam.PrincipalPolicyFragment:
+        first = self._statements[0]
+        return iam.PrincipalPolicyFragment(first["Principal"], first.get("Condition"))
+
+    @property
+    def principal_account(self) -> str | None:
+        return None
+
+    def add_to_policy(self, statement: iam.PolicyStatement) -> bool:
+        return False
+
+    def add_to_principal_policy(
+        self, statement: iam.PolicyStatement
+    ) -> iam.AddToPrincipalPolicyResult:
+        return iam.AddToPrincipalPolicyResult(statement_added=False)
+
+    def add_to_assume_role_policy(self, document: iam.PolicyDocument) -> None:
+        document.add_statements(*(iam.PolicyStatement.from_json(s) for s in self._statements))
+
+
+def native_principal(statements: Sequence[Statement]) -> iam.IPrincipal | None:
+    """A CDK principal that renders exactly ``statements``, when one exists.
+
+    The common single-statement trusts (one service, one federated provider) map to
+    ``ServicePrincipal``/``FederatedPrincipal`` with their conditions, which costs the
+    same jsii calls as hand-written code; anything else goes through
+    :class:`TrustStatements`. A test checks that the synthesized trust equals the
+    statements either way.
+    """
+    if len(statements) != 1:
+        return None
+    statement = statements[0]
+    principal = statement.get("Principal")
+    action = statement.get("Action")
+    actions = [action] if isinstance(action, str) else list(action or [])
+    conditions = statement.get("Condition")
+    if set(statement) - {"Effect", "Principal", "Action", "Condition"}:
+        return None
+    if not isinstance(principal, Mapping) or len(principal) != 1:
+        return None
+    ((kind, value),) = principal.items()
+    if not isinstance(value, str):
+        return None
+    if kind == "Service" and value.endswith(".amazonaws.com"):
+        service = iam.ServicePrincipal(value, conditions=conditions)
+        if actions == ["sts:AssumeRole"]:
+            return service
+        if actions == ["sts:AssumeRole", "sts:TagSession"]:
+            return service.with_session_tags()
+        return None
+    if kind == "Federated" and len(actions) == 1:
+        return iam.FederatedPrincipal(value, conditions or {}, actions[0])
+    return None
+
+
+def check_common(
+    bag: ProblemCollector,
+    *,
+    role_name: object,
+    path: object,
+    max_session_duration: object,
+    description: object = None,
+) -> None:
+    """Validate the keyword arguments every pattern shares with ``iam.Role``."""
+    if role_name is not None:
+        problem = check_role_name(role_name) if isinstance(role_name, str) else "must be a string"
+        if problem:
+            bag.extend([rules.ROLE_NAME.problem("role_name", problem, role_name)])
+    if path is not None:
+        problem = check_role_path(path) if isinstance(path, str) else "must be a string"
+        if problem:
+            bag.extend([rules.ROLE_PATH.problem("path", problem, path)])
+    if description is not None and not isinstance(description, str):
+        bag.extend([rules.DESCRIPTION.problem("description", "must be a string", description)])
+    elif isinstance(description, str) and not is_token(description) and len(description) > 1000:
+        bag.extend(
+            [
+                rules.DESCRIPTION.problem(
+                    "description", "must be at most 1,000 characters", description[:40] + "…"
+                )
+            ]
+        )
+    if max_session_duration is not None:
+        if not isinstance(max_session_duration, cdk.Duration):
+            bag.extend(
+                [
+                    rules.MAX_SESSION.problem(
+                        "max_session_duration", "must be an aws_cdk.Duration", max_session_duration
+                    )
+                ]
+            )
+            return
+        seconds = max_session_duration.to_seconds()
+        if not is_token(seconds) and not (
+            MAX_SESSION_DURATION_MIN_SECONDS <= seconds <= MAX_SESSION_DURATION_MAX_SECONDS
+        ):
+            bag.extend(
+                [
+                    rules.MAX_SESSION.problem(
+                        "max_session_duration",
+                        "must be between 1 and 12 hours",
+                        f"{seconds:g} seconds",
+                    )
+                ]
+            )
+
+
+def _iso8601(when: datetime | str) -> str | None:
+    if isinstance(when, datetime):
+        if when.tzinfo is None or when.utcoffset() is None:
+            return None
+        return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(when, str):
+        if is_token(when):
+            return when
+        try:
+            parsed = datetime.fromisoformat(when.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return _iso8601(parsed)
+    return None
+
+
+class PatternRole(iam.Role):
+    """Base of the pattern classes that are roles: an ``iam.Role`` with trust built in Python.
+
+    Subclasses validate their own arguments, build ``trust``, and call this constructor.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        trust: Sequence[Statement],
+        role_name: str | None = None,
+        path: str | None = None,
+        description: str | None = None,
+        max_session_duration: cdk.Duration | None = None,
+        managed_policies: Sequence[iam.IManagedPolicy] | None = None,
+        inline_policies: Mapping[str, iam.PolicyDocument] | None = None,
+        permissions_boundary: iam.IManagedPolicy | None = None,
+    ) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            assumed_by=native_principal(trust) or TrustStatements(trust),
+            role_name=role_name,
+            path=path,
+            description=description,
+            max_session_duration=max_session_duration,
+            managed_policies=list(managed_policies) if managed_policies else None,
+            inline_policies=dict(inline_policies) if inline_policies else None,
+            permissions_boundary=permissions_boundary,
+        )
+        self._trust_statements: tuple[Statement, ...] = tuple(trust)
+        self._revoke_policy: iam.Policy | None = None
+
+    @property
+    def trust_statements(self) -> tuple[Statement, ...]:
+        """The trust statements the pattern built (before any statement added later)."""
+        return self._trust_statements
+
+    def revoke_sessions_issued_before(self, when: datetime | str) -> iam.Policy:
+        """Deny everything to sessions of this role issued before ``when``.
+
+        This is the inline deny on ``aws:TokenIssueTime`` that the IAM console's
+        "Revoke active sessions" adds: credentials handed out before ``when`` stop
+        working, while new sessions (under the new trust and permissions) work. Calling
+        it again moves the cut-off.
+        https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html
+
+        Args:
+            when: a timezone-aware ``datetime`` or ISO 8601 text with a zone.
+
+        Returns:
+            The ``iam.Policy`` holding the deny.
+
+        Example:
+            >>> role.revoke_sessions_issued_before("2026-11-30T12:00:00Z")  # doctest: +SKIP
+        """
+        stamp = _iso8601(when)
+        if stamp is None:
+            raise RoleConfigError(
+                self.node.path,
+                [rules.REVOKE_WHEN.problem("when", "must carry a time zone", when)],
+            )
+        statement = {
+            "Effect": "Deny",
+            "Action": "*",
+            "Resource": "*",
+            "Condition": {"DateLessThan": {"aws:TokenIssueTime": stamp}},
+        }
+        if self._revoke_policy is None:
+            self._revoke_policy = iam.Policy(
+                self,
+                "RevokeOlderSessions",
+                document=iam.PolicyDocument.from_json(
+                    {"Version": "2012-10-17", "Statement": [statement]}
+                ),
+            )
+            self._revoke_policy.attach_to_role(self)
+        else:
+            cfn = self._revoke_policy.node.default_child
+            assert isinstance(cfn, iam.CfnPolicy)
+            cfn.add_property_override(
+                "PolicyDocument", {"Version": "2012-10-17", "Statement": [statement]}
+            )
+        return self._revoke_policy
+
+
+def as_str_list(value: str | Sequence[str] | None) -> list[str]:
+    """A string or a sequence of strings as a list (``None`` → empty)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return list(value)
+
+
+def str_list(bag: ProblemCollector, rule: RuleInfo, argument: str, value: object) -> list[str]:
+    """``value`` (a string, a list of strings or ``None``) as a list of strings.
+
+    Anything else is recorded as a problem under ``rule`` and gives an empty list, so a
+    wrong type is reported like any other bad input, never as a raw ``TypeError``.
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return list(value)
+    bag.extend([rule.problem(argument, "must be a string or a list of strings", value)])
+    return []

@@ -1,0 +1,169 @@
+"""ServiceLinkedRole: a service-linked role that does not break when it already exists."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import custom_resources as cr
+from constructs import Construct
+
+from cdk_iam_roles.errors import ProblemCollector
+from cdk_iam_roles.patterns._base import construct_path
+from cdk_iam_roles.rules.construct import service as rules
+from cdk_iam_roles.trust.tokens import is_token
+from cdk_iam_roles.trust.validate import check_service_principal
+
+__all__ = ["ServiceLinkedRole"]
+
+_SUFFIX = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
+_DESCRIPTION = re.compile(r"^[\t\n\r\x20-\x7e\xa1-\xff]{0,1000}$")
+_PROVIDER_ID = "CdkIamRolesServiceLinkedRoleProvider"
+
+
+class ServiceLinkedRole(Construct):
+    """A service-linked role (``AWS::IAM::ServiceLinkedRole``); the service owns its trust.
+
+    An account holds one service-linked role per service (and suffix), and a plain
+    ``AWS::IAM::ServiceLinkedRole`` fails to deploy when the role already exists ("has
+    been taken in this account"). With ``if_exists="adopt"`` (the default) a small
+    custom resource creates the role or, when it exists, adopts it; deleting the stack
+    deletes the role only if this stack created it. ``if_exists="fail"`` gives the plain
+    resource.
+
+    Args:
+        scope: the parent construct.
+        construct_id: the construct's ID.
+        service: the AWS service name, e.g. ``"elasticbeanstalk.amazonaws.com"``.
+        custom_suffix: a suffix for services that allow several roles (default: none).
+        description: the role's description (default: none).
+        if_exists: ``"adopt"`` (default) or ``"fail"``.
+
+    Raises:
+        RoleConfigError: bad service, suffix, description or ``if_exists`` (IAMR-SLR-*).
+
+    Example:
+        >>> slr = ServiceLinkedRole(stack, "Beanstalk",
+        ...                         service="elasticbeanstalk.amazonaws.com")  # doctest: +SKIP
+        >>> slr.role_arn  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        service: str,
+        custom_suffix: str | None = None,
+        description: str | None = None,
+        if_exists: Literal["adopt", "fail"] = "adopt",
+    ) -> None:
+        bag = ProblemCollector()
+        if not isinstance(service, str):
+            bag.extend([rules.SLR_SERVICE_INVALID.problem("service", "must be a string", service)])
+        else:
+            problem = check_service_principal(service)
+            if problem:
+                bag.extend([rules.SLR_SERVICE_INVALID.problem("service", problem, service)])
+        if custom_suffix is not None and not (
+            isinstance(custom_suffix, str)
+            and (is_token(custom_suffix) or _SUFFIX.match(custom_suffix))
+        ):
+            bag.extend(
+                [
+                    rules.SLR_SUFFIX_INVALID.problem(
+                        "custom_suffix",
+                        "must be 1 to 64 of letters, digits and +=,.@_-",
+                        custom_suffix,
+                    )
+                ]
+            )
+        if description is not None and not (
+            isinstance(description, str)
+            and (is_token(description) or _DESCRIPTION.match(description))
+        ):
+            bag.extend(
+                [
+                    rules.SLR_DESCRIPTION_INVALID.problem(
+                        "description", "must be at most 1,000 printable characters", description
+                    )
+                ]
+            )
+        if if_exists not in ("adopt", "fail"):
+            bag.extend(
+                [
+                    rules.SLR_IF_EXISTS_INVALID.problem(
+                        "if_exists", "must be 'adopt' or 'fail'", if_exists
+                    )
+                ]
+            )
+        bag.raise_if_any(lambda: construct_path(scope, construct_id))
+        super().__init__(scope, construct_id)
+        self.service = service
+        self.if_exists = if_exists
+        stack = cdk.Stack.of(self)
+        if if_exists == "fail":
+            resource = iam.CfnServiceLinkedRole(
+                self,
+                "Resource",
+                aws_service_name=service,
+                custom_suffix=custom_suffix,
+                description=description,
+            )
+            self.role_name: str = resource.ref
+            self.role_arn: str = stack.format_arn(
+                service="iam",
+                region="",
+                resource="role",
+                resource_name=f"aws-service-role/{service}/{resource.ref}",
+            )
+        else:
+            provider = _provider(stack)
+            props: dict[str, str] = {"ServiceName": service}
+            if custom_suffix:
+                props["CustomSuffix"] = custom_suffix
+            if description:
+                props["Description"] = description
+            resource_cr = cdk.CustomResource(
+                self,
+                "Resource",
+                service_token=provider.service_token,
+                resource_type="Custom::ServiceLinkedRole",
+                properties=props,
+            )
+            self.role_name = resource_cr.get_att_string("RoleName")
+            self.role_arn = resource_cr.get_att_string("Arn")
+        self.role: iam.IRole = iam.Role.from_role_arn(self, "Role", self.role_arn, mutable=False)
+
+
+def _provider(stack: cdk.Stack) -> cr.Provider:
+    """One provider per stack, shared by every adopting ServiceLinkedRole in it."""
+    existing = stack.node.try_find_child(_PROVIDER_ID)
+    if isinstance(existing, cr.Provider):
+        return existing
+    code = (Path(__file__).with_name("_slr_handler.py")).read_text(encoding="utf-8")
+    handler = lambda_.Function(
+        stack,
+        f"{_PROVIDER_ID}Handler",
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        handler="index.handler",
+        code=lambda_.Code.from_inline(code),
+        timeout=cdk.Duration.minutes(2),
+        description="Creates or adopts service-linked roles (cdk-iam-roles)",
+    )
+    handler.add_to_role_policy(
+        iam.PolicyStatement(
+            actions=["iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:GetRole"],
+            resources=[
+                stack.format_arn(
+                    service="iam", region="", resource="role", resource_name="aws-service-role/*"
+                )
+            ],
+        )
+    )
+    handler.add_to_role_policy(iam.PolicyStatement(actions=["iam:ListRoles"], resources=["*"]))
+    return cr.Provider(stack, _PROVIDER_ID, on_event_handler=handler)

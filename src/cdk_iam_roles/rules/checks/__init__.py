@@ -1,0 +1,1 @@
+"""Template rules, one module per invariant; each module defines ``RULE``."""

@@ -1,0 +1,1 @@
+"""Construct-time rules, one module per pattern family; each defines ``RuleInfo`` constants."""

@@ -1,0 +1,62 @@
+"""Run the template rules over stacks.
+
+Example:
+    >>> from cdk_iam_roles.cfn import StackTemplate
+    >>> tpl = {"Resources": {"Open": {"Type": "AWS::IAM::Role", "Properties": {
+    ...     "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+    ...         {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}]}}}}}
+    >>> [f.rule_id for f in check_stack(StackTemplate.from_template(tpl))]
+    ['IAMR-TRUST-001']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from cdk_iam_roles.cfn import StackTemplate
+from cdk_iam_roles.rules.model import Finding, Severity, TemplateRule
+from cdk_iam_roles.rules.registry import template_rules
+from cdk_iam_roles.rules.view import RuleSettings, TemplateView
+
+__all__ = ["check_stack", "check_stacks", "has_errors"]
+
+_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def check_stack(
+    stack: StackTemplate,
+    *,
+    settings: RuleSettings | None = None,
+    rules: Sequence[TemplateRule] | None = None,
+) -> list[Finding]:
+    """All findings of the template rules on one stack, errors first.
+
+    Args:
+        stack: the stack to check.
+        settings: quotas and disabled rules (default: AWS's default quotas).
+        rules: the rules to run (default: every template rule of the catalog).
+    """
+    settings = settings or RuleSettings()
+    view = TemplateView(stack, settings)
+    findings: list[Finding] = []
+    for rule in rules if rules is not None else template_rules():
+        if rule.info.id in settings.disabled:
+            continue
+        findings.extend(rule.check(view))
+    findings.sort(key=lambda f: (_ORDER[f.severity], f.stack, f.path, f.rule_id, f.message))
+    return findings
+
+
+def check_stacks(
+    stacks: Iterable[StackTemplate], *, settings: RuleSettings | None = None
+) -> list[Finding]:
+    """All findings on several stacks (a whole cloud assembly)."""
+    findings: list[Finding] = []
+    for stack in stacks:
+        findings.extend(check_stack(stack, settings=settings))
+    return findings
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    """True when any finding is at error level."""
+    return any(f.severity is Severity.ERROR for f in findings)

@@ -1,0 +1,1 @@
+"""Hypothesis strategies, one module per area (common, service, cross_account, …)."""
