@@ -76,3 +76,25 @@ def trust_of(template: dict[str, Any], logical_prefix: str) -> dict[str, Any]:
     assert len(roles) == 1, f"expected one role named {logical_prefix}*, found {len(roles)}"
     doc: dict[str, Any] = roles[0]["Properties"]["AssumeRolePolicyDocument"]
     return doc
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _normal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_normal(v) for v in value]
+        return items[0] if len(items) == 1 else items
+    return value
+
+
+def synthesized_trust_matches_model(stack: cdk.Stack, role: Any) -> bool:
+    """True when the role's synthesized trust equals the statements the pattern built.
+
+    The patterns, the rules and the evaluator read the same pure-Python statements; this
+    checks that what CDK writes into the template is exactly those statements.
+    """
+    template = synth(stack, lint=False)
+    logical_id = stack.get_logical_id(role.node.default_child)
+    written = template["Resources"][logical_id]["Properties"]["AssumeRolePolicyDocument"]
+    model = [stack.resolve(s) for s in role.trust_statements]
+    return bool(_normal(written["Statement"]) == _normal(model))

@@ -10,7 +10,14 @@ from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Annotations, Match
 
 from cdk_iam_roles import RoleConfigError, ServiceLinkedRole, ServiceRole
-from helpers import ACCOUNT, new_stack, resources_of_type, synth, trust_of
+from helpers import (
+    ACCOUNT,
+    new_stack,
+    resources_of_type,
+    synth,
+    synthesized_trust_matches_model,
+    trust_of,
+)
 
 
 def _only_statement(doc: dict[str, Any]) -> dict[str, Any]:
@@ -380,3 +387,19 @@ def test_snapshot_of_service_patterns(json_snapshot: Any) -> None:
     ServiceRole(stack, "Pod", service="pods.eks.amazonaws.com")
     ServiceLinkedRole(stack, "Scaling", service="autoscaling.amazonaws.com", if_exists="fail")
     assert synth(stack) == json_snapshot
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"service": "states.amazonaws.com"},
+        {"service": "pods.eks.amazonaws.com"},
+        {"service": ["lambda.amazonaws.com", "states.amazonaws.com"]},
+        {"service": "ec2.amazonaws.com.cn"},
+    ],
+    ids=["native-service", "native-tagging", "generic-multi", "generic-legacy-cn"],
+)
+def test_synthesized_trust_is_the_model(kwargs: dict[str, Any]) -> None:
+    stack = new_stack()
+    role = ServiceRole(stack, "Role", **kwargs)
+    assert synthesized_trust_matches_model(stack, role)

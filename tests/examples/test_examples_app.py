@@ -1,0 +1,60 @@
+"""The examples app: the real CDK CLI synthesizes it offline, and every template lints."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import lint_errors
+
+from cdk_iam_roles.cfn import load_stacks
+
+ROOT = Path(__file__).resolve().parents[2]
+CDK = ROOT / "node_modules" / ".bin" / "cdk"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def assembly(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not CDK.exists():
+        pytest.fail("node_modules/.bin/cdk is missing: run `make test`, which runs npm ci")
+    out = tmp_path_factory.mktemp("cdk") / "cdk.out"
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.update(
+        CDK_DISABLE_VERSION_CHECK="1",
+        CDK_CLI_NOTICES="false",
+        CDK_DISABLE_CLI_TELEMETRY="true",
+        # No credentials: synthesis must not need them.
+        AWS_ACCESS_KEY_ID="",
+        AWS_SECRET_ACCESS_KEY="",
+        AWS_PROFILE="",
+    )
+    result = subprocess.run(
+        [str(CDK), "synth", "--quiet", "--no-notices", "--output", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    return out
+
+
+def test_the_cli_synthesizes_every_example_stack(assembly: Path) -> None:
+    names = {stack.name for stack in load_stacks(assembly)}
+    modules = {p.stem for p in (ROOT / "examples" / "stacks").glob("*.py")} - {"__init__"}
+    assert names, "no stacks synthesized"
+    assert len(names) >= len(modules), (names, modules)
+
+
+def test_every_example_template_is_lint_clean(assembly: Path) -> None:
+    for stack in load_stacks(assembly):
+        errors = lint_errors(dict(stack.template))
+        assert not errors, f"{stack.name}: {errors}"
