@@ -12,7 +12,7 @@ from examples.stacks import ENV
 def build(app: cdk.App) -> None:
     """Service roles for Lambda, Step Functions, ECS and EC2; a service-linked role."""
     stack = cdk.Stack(app, "ServiceRoles", env=ENV, description="cdk-iam-roles: service roles")
-    ServiceRole(
+    worker = ServiceRole(
         stack,
         "OrderWorker",
         service="lambda.amazonaws.com",
@@ -22,6 +22,13 @@ def build(app: cdk.App) -> None:
                 "service-role/AWSLambdaBasicExecutionRole"
             )
         ],
+    )
+    cdk.Validations.of(worker).acknowledge(
+        cdk.Acknowledgment(
+            id="AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+            "service-role/AWSLambdaBasicExecutionRole]",
+            reason="The basic execution policy only writes the function's own logs.",
+        )
     )
     ServiceRole(
         stack,
@@ -42,6 +49,13 @@ def build(app: cdk.App) -> None:
     )
     web.add_managed_policy(
         iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSSMManagedInstanceCore")
+    )
+    cdk.Validations.of(web).acknowledge(
+        cdk.Acknowledgment(
+            id="AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+            "AmazonSSMManagedInstanceCore]",
+            reason="Session Manager access to the web servers instead of SSH.",
+        )
     )
     ServiceLinkedRole(
         stack,

@@ -58,3 +58,17 @@ def test_every_example_template_is_lint_clean(assembly: Path) -> None:
     for stack in load_stacks(assembly):
         errors = lint_errors(dict(stack.template))
         assert not errors, f"{stack.name}: {errors}"
+
+
+def test_cdk_nag_aws_solutions_passes_on_the_examples() -> None:
+    """cdk-nag 3's AwsSolutions pack, through the same validation-plugin mechanism."""
+    import aws_cdk as cdk
+    from cdk_nag import AwsSolutionsChecks
+
+    sys.path.insert(0, str(ROOT))
+    from examples.app import build_app
+
+    app = cdk.App(analytics_reporting=False)
+    build_app(app)
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    app.synth()  # raises ValidationFailed, with the findings, when an error is found

@@ -1,12 +1,18 @@
 """Lambda handler behind ``ServiceLinkedRole(if_exists="adopt")``.
 
-This file is shipped to Lambda as inline code (it uses only the Lambda runtime's boto3),
-and is never imported by the library. It creates the service-linked role, or adopts it
-when the account already has it ("has been taken in this account"), and on stack
-deletion deletes only a role it created itself.
+This file is shipped to Lambda as inline code (it uses only the Lambda runtime's boto3
+and the standard library), and is never imported by the library. It creates the
+service-linked role, or adopts it when the account already has it ("has been taken in
+this account"), and on stack deletion deletes only a role it created itself.
 https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html
+
+It answers CloudFormation itself (a PUT of the response to the pre-signed URL), so no
+provider framework with functions and roles of its own is needed.
+https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html
 """
 
+import json
+import urllib.request
 from typing import Any
 
 import boto3  # type: ignore[import-not-found]
@@ -24,7 +30,7 @@ def _role_name(service: str, suffix: str | None) -> tuple[str, str]:
     raise RuntimeError(f"no service-linked role of {service} found to adopt")
 
 
-def handler(event: dict[str, Any], _context: object) -> dict[str, Any]:
+def _handle(event: dict[str, Any]) -> dict[str, Any]:
     props = event["ResourceProperties"]
     service, suffix = props["ServiceName"], props.get("CustomSuffix") or None
     request = event["RequestType"]
@@ -60,3 +66,36 @@ def handler(event: dict[str, Any], _context: object) -> dict[str, Any]:
         name, arn = _role_name(service, suffix)
         state = "adopted"
     return {"PhysicalResourceId": f"{state}:{name}", "Data": {"RoleName": name, "Arn": arn}}
+
+
+def _respond(event: dict[str, Any], status: str, result: dict[str, Any], reason: str) -> None:
+    body = json.dumps(
+        {
+            "Status": status,
+            "Reason": reason[:1000],
+            "PhysicalResourceId": result.get("PhysicalResourceId")
+            or event.get("PhysicalResourceId")
+            or event["LogicalResourceId"],
+            "StackId": event["StackId"],
+            "RequestId": event["RequestId"],
+            "LogicalResourceId": event["LogicalResourceId"],
+            "Data": result.get("Data", {}),
+        }
+    ).encode()
+    request = urllib.request.Request(
+        event["ResponseURL"],
+        data=body,
+        method="PUT",
+        headers={"content-type": "", "content-length": str(len(body))},
+    )
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+
+
+def handler(event: dict[str, Any], context: Any) -> None:
+    try:
+        result = _handle(event)
+    except Exception as exc:  # every failure must reach CloudFormation, or it waits an hour
+        _respond(event, "FAILED", {}, f"{type(exc).__name__}: {exc}")
+        return
+    _respond(event, "SUCCESS", result, "")
