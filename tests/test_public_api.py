@@ -60,6 +60,7 @@ PURE_MODULES = [
     "cdk_iam_roles.trust.confused_deputy",
     "cdk_iam_roles.rules",
     "cdk_iam_roles.analysis",
+    "cdk_iam_roles.catalog",
     "cdk_iam_roles.cli",
 ]
 

@@ -480,13 +480,28 @@ def read_assembly(directory: str | Path, *, _prefix: str = "") -> list[StackTemp
                 region=region,
                 source=str(template_file),
             )
-            for path, entries in (artifact.get("metadata") or {}).items():
-                for entry in entries if isinstance(entries, list) else []:
-                    if isinstance(entry, Mapping) and entry.get("type") == "aws:cdk:logicalId":
-                        stack.paths.setdefault(str(entry.get("data")), path.lstrip("/"))
+            _record_paths(stack, artifact.get("metadata"))
+            # Newer CDK versions move the metadata into a file of its own.
+            extra = artifact.get("additionalMetadataFile")
+            if isinstance(extra, str) and (root / extra).is_file():
+                try:
+                    more = json.loads((root / extra).read_text(encoding="utf-8"))
+                except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+                    raise InputError(f"{root / extra}: not valid JSON") from None
+                _record_paths(stack, more)
             stacks.append(stack)
             stacks.extend(_nested_stacks(stack, root))
     return stacks
+
+
+def _record_paths(stack: StackTemplate, metadata: object) -> None:
+    """Take construct paths from manifest metadata (``aws:cdk:logicalId`` entries)."""
+    if not isinstance(metadata, Mapping):
+        return
+    for path, entries in metadata.items():
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, Mapping) and entry.get("type") == "aws:cdk:logicalId":
+                stack.paths.setdefault(str(entry.get("data")), str(path).lstrip("/"))
 
 
 def _nested_stacks(parent: StackTemplate, root: Path) -> Iterator[StackTemplate]:

@@ -72,3 +72,10 @@ def test_cdk_nag_aws_solutions_passes_on_the_examples() -> None:
     build_app(app)
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     app.synth()  # raises ValidationFailed, with the findings, when an error is found
+
+
+def test_construct_paths_come_from_the_assembly(assembly: Path) -> None:
+    stacks = load_stacks(assembly)
+    service = next(s for s in stacks if s.name == "ServiceRoles")
+    roles = [logical for logical, _ in service.resources_of_type("AWS::IAM::Role")]
+    assert "ServiceRoles/OrderWorker/Resource" in {service.path_of(r) for r in roles}
