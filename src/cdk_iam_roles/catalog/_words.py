@@ -1,0 +1,480 @@
+"""Trust-policy principals in words (pure; used by :mod:`cdk_iam_roles.catalog.model`).
+
+Each principal of an ``Allow`` trust statement becomes one :class:`Assumer`: its kind,
+the raw value, and a sentence a reviewer can read ("GitHub Actions, repository
+acme/web, branch main"). The sentence folds in the conditions that narrow *who* the
+caller is (subject, audience, organization, MFA, external ID, source account); every
+condition is also kept verbatim in :attr:`Assumer.conditions`.
+
+Values the resolver could not know (:class:`~cdk_iam_roles.cfn.Unknown`) are written
+``unknown (reason)``, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cdk_iam_roles.cfn import ResourceRef, Unknown
+
+__all__ = [
+    "Assumer",
+    "ConditionEntry",
+    "PrincipalKind",
+    "describe_statement",
+    "display",
+    "duration_words",
+]
+
+# JSON-schema enum of principal kinds (docs/catalog.schema.json).
+PrincipalKind = str
+KINDS: tuple[str, ...] = (
+    "account",
+    "iam-user",
+    "iam-role",
+    "assumed-role",
+    "federated-user",
+    "anyone",
+    "service",
+    "oidc",
+    "cognito",
+    "saml",
+    "other",
+    "unknown",
+)
+# Principals that stand for AWS identities a person signs in as (users, roles, whole
+# accounts): those are the roles `profiles` writes ~/.aws/config entries for.
+HUMAN_KINDS = frozenset(
+    {"account", "iam-user", "iam-role", "assumed-role", "federated-user", "anyone"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionEntry:
+    """One condition of a trust statement: ``operator`` on ``key`` against ``values``."""
+
+    operator: str
+    key: str
+    values: tuple[str, ...]
+
+    def words(self) -> str:
+        """``StringEquals sts:ExternalId = a, b``."""
+        return f"{self.operator} {self.key} = {', '.join(self.values)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Assumer:
+    """One principal that an ``Allow`` trust statement lets assume the role.
+
+    Args:
+        kind: one of ``account``, ``iam-user``, ``iam-role``, ``assumed-role``,
+            ``federated-user``, ``anyone``, ``service``, ``oidc``, ``cognito``, ``saml``,
+            ``other``, ``unknown``.
+        principal: the principal value as written (``unknown (reason)`` when unknown).
+        words: who this is, in words, with the conditions that narrow it.
+        actions: the statement's actions.
+        conditions: the statement's conditions, verbatim.
+    """
+
+    kind: PrincipalKind
+    principal: str
+    words: str
+    actions: tuple[str, ...]
+    conditions: tuple[ConditionEntry, ...]
+
+    @property
+    def human(self) -> bool:
+        """True when an AWS identity (user, role, account) may assume the role with AssumeRole."""
+        return self.kind in HUMAN_KINDS and any(
+            a.lower() in ("sts:assumerole", "sts:*", "*") for a in self.actions
+        )
+
+
+def display(value: Any) -> str:
+    """A resolved value as text; unknown values as ``unknown (reason)``."""
+    if isinstance(value, Unknown):
+        return f"unknown ({value.reason})"
+    if isinstance(value, ResourceRef):
+        # Known at deployment: the ID or an attribute of a resource of the same stack.
+        target = value.logical_id if value.attribute is None else str(value)[1:-1]
+        return f"{target.replace('GetAtt ', '')} (this stack)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(display(v) for v in value)
+    if isinstance(value, Mapping):
+        return "unknown (a mapping)"
+    return str(value)
+
+
+def _values(value: Any) -> tuple[str, ...]:
+    if isinstance(value, (list, tuple)):
+        return tuple(display(v) for v in value)
+    return (display(value),)
+
+
+def duration_words(seconds: int) -> str:
+    """``900`` → ``15 min``; ``3600`` → ``1 h``; ``5400`` → ``90 min``."""
+    if seconds % 3600 == 0 and seconds:
+        return f"{seconds // 3600} h"
+    if seconds % 60 == 0 and seconds:
+        return f"{seconds // 60} min"
+    return f"{seconds} s"
+
+
+def conditions_of(statement: Mapping[str, Any]) -> tuple[ConditionEntry, ...]:
+    """The statement's conditions, one entry per operator and key, in document order."""
+    block = statement.get("Condition")
+    if isinstance(block, Unknown):
+        return (ConditionEntry("unknown", "*", (display(block),)),)
+    if not isinstance(block, Mapping):
+        return ()
+    out: list[ConditionEntry] = []
+    for operator, keys in block.items():
+        if not isinstance(keys, Mapping):
+            out.append(ConditionEntry(str(operator), "*", (display(keys),)))
+            continue
+        for key, value in keys.items():
+            out.append(ConditionEntry(str(operator), str(key), _values(value)))
+    return tuple(out)
+
+
+class _Conditions:
+    """Lookup of condition values by key (condition keys are case-insensitive)."""
+
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+    # ("Condition key names are not case-sensitive").
+
+    def __init__(self, entries: Sequence[ConditionEntry]) -> None:
+        self.entries = entries
+
+    def get(self, key: str, *operators: str) -> list[str]:
+        out: list[str] = []
+        for entry in self.entries:
+            if entry.key.lower() != key.lower():
+                continue
+            if operators and entry.operator not in operators:
+                continue
+            out.extend(entry.values)
+        return out
+
+    def with_suffix(self, suffix: str) -> list[ConditionEntry]:
+        return [e for e in self.entries if e.key.lower().endswith(suffix)]
+
+
+def _join_or(items: Sequence[str]) -> str:
+    unique = list(dict.fromkeys(items))
+    if len(unique) <= 1:
+        return "".join(unique)
+    return ", ".join(unique[:-1]) + " or " + unique[-1]
+
+
+_ARN = re.compile(r"^arn:([^:]+):(iam|sts)::(\d{12}|aws):(.+)$")
+
+
+def _aws_words(value: str) -> tuple[str, str]:
+    if value == "*":
+        return "anyone", "any AWS principal (anyone with AWS credentials)"
+    if re.fullmatch(r"\d{12}", value):
+        return "account", f"any principal in account {value}"
+    match = _ARN.match(value)
+    if not match:
+        return "other", f"AWS principal {value}"
+    _, service, account, resource = match.groups()
+    if resource == "root":
+        return "account", f"any principal in account {account}"
+    kind, _, rest = resource.partition("/")
+    name = rest.rsplit("/", 1)[-1] if rest else rest
+    if service == "iam" and kind == "user":
+        return "iam-user", f"IAM user {name} in {account}"
+    if service == "iam" and kind == "role":
+        return "iam-role", f"IAM role {name} in {account}"
+    if service == "sts" and kind == "assumed-role":
+        role, _, session = rest.partition("/")
+        return "assumed-role", f"session {session} of role {role} in {account}"
+    if service == "sts" and kind == "federated-user":
+        return "federated-user", f"federated user {rest} in {account}"
+    return "other", f"AWS principal {value}"
+
+
+def _aws_qualifiers(cond: _Conditions) -> list[str]:
+    quals: list[str] = []
+    org = cond.get("aws:PrincipalOrgID")
+    if org:
+        quals.append(f"organization {_join_or(org)}")
+    paths = cond.get("aws:PrincipalOrgPaths")
+    if paths:
+        quals.append(f"organization path {_join_or(paths)}")
+    # MFA: Bool aws:MultiFactorAuthPresent = true, and NumericLessThan aws:MultiFactorAuthAge.
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
+    present = [v.lower() for v in cond.get("aws:MultiFactorAuthPresent", "Bool")]
+    age = cond.get("aws:MultiFactorAuthAge", "NumericLessThan", "NumericLessThanEquals")
+    if age and all(a.isdigit() for a in age):
+        quals.append(f"MFA within {duration_words(min(int(a) for a in age))}")
+    elif "true" in present or age:
+        quals.append("MFA")
+    elif "true" in [v.lower() for v in cond.get("aws:MultiFactorAuthPresent", "BoolIfExists")]:
+        quals.append("MFA not enforced: BoolIfExists lets long-term keys in")
+    external = cond.get("sts:ExternalId")
+    if external:
+        quals.append(f"external ID {_join_or(external)}")
+    session = cond.get("sts:RoleSessionName")
+    if session == ["${aws:username}"]:
+        quals.append("session named after their IAM user name")
+    elif session:
+        quals.append(f"session name {_join_or(session)}")
+    source_identity = [e for e in cond.entries if e.key.lower() == "sts:sourceidentity"]
+    if source_identity:
+        quals.append("source identity required")
+    ips = cond.get("aws:SourceIp")
+    if ips:
+        quals.append(f"from IP {_join_or(ips)}")
+    return quals
+
+
+def _service_qualifiers(cond: _Conditions) -> list[str]:
+    quals: list[str] = []
+    # Confused-deputy keys a service sends when it assumes a role for a resource.
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+    accounts = cond.get("aws:SourceAccount")
+    if accounts:
+        quals.append(f"from account {_join_or(accounts)}")
+    arns = cond.get("aws:SourceArn")
+    if arns:
+        quals.append(f"for {_join_or(arns)}")
+    return quals
+
+
+# --- OIDC ---------------------------------------------------------------------------
+
+# GitHub's subject claim: repo:OWNER/REPO:ref:refs/heads/B, :ref:refs/tags/T,
+# :environment:E, :pull_request.
+# https://docs.github.com/en/actions/reference/security/oidc#example-subject-claims
+_GITHUB_SUB = re.compile(r"^repo:([^:]+):(.*)$")
+# GitLab: project_path:GROUP/PROJECT:ref_type:branch|tag:ref:NAME.
+# https://docs.gitlab.com/ci/secrets/id_token_authentication/
+_GITLAB_SUB = re.compile(r"^project_path:([^:]+):ref_type:([^:]+):ref:(.*)$")
+# EKS IRSA: system:serviceaccount:NAMESPACE:NAME; issuer oidc.eks.REGION.amazonaws.com/id/ID.
+# https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html
+_EKS_SUB = re.compile(r"^system:serviceaccount:([^:]+):(.+)$")
+_EKS_ISSUER = re.compile(r"^oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/id/([^/]+)$", re.I)
+# HCP Terraform: organization:O:project:P:workspace:W:run_phase:plan|apply.
+# https://developer.hashicorp.com/terraform/cloud-docs/workspaces/dynamic-provider-credentials/workload-identity-tokens
+_TFC_SUB = re.compile(r"^organization:([^:]+):project:([^:]+):workspace:([^:]+):run_phase:(.+)$")
+
+
+def _github_subject(rest: str) -> str:
+    if rest.startswith("ref:refs/heads/"):
+        return f"branch {rest[len('ref:refs/heads/') :]}"
+    if rest.startswith("ref:refs/tags/"):
+        return f"tag {rest[len('ref:refs/tags/') :]}"
+    if rest.startswith("environment:"):
+        return f"environment {rest[len('environment:') :]}"
+    if rest == "pull_request":
+        return "pull requests"
+    if rest == "*":
+        return "any branch, tag, environment or pull request"
+    return f"subject {rest}"
+
+
+def _oidc_words(issuer: str, subjects: list[str], audiences: list[str]) -> str:
+    original = issuer[len("https://") :] if issuer.lower().startswith("https://") else issuer
+    host = original.lower()
+    subject_text = "" if subjects else "any subject (no sub condition)"
+    if host.startswith("token.actions.githubusercontent.com") or (
+        subjects and all(_GITHUB_SUB.match(s) for s in subjects)
+    ):
+        by_repo: dict[str, list[str]] = {}
+        for subject in subjects:
+            match = _GITHUB_SUB.match(subject)
+            if match:
+                by_repo.setdefault(match.group(1), []).append(_github_subject(match.group(2)))
+            else:
+                by_repo.setdefault("?", []).append(f"subject {subject}")
+        parts = [
+            (f"repository {repo}, " if repo != "?" else "") + _join_or(what)
+            for repo, what in by_repo.items()
+        ]
+        return "GitHub Actions, " + ("; ".join(parts) if parts else subject_text)
+    if subjects and all(_GITLAB_SUB.match(s) for s in subjects):
+        by_project: dict[str, list[str]] = {}
+        for subject in subjects:
+            match = _GITLAB_SUB.match(subject)
+            assert match is not None
+            project, ref_type, ref = match.groups()
+            by_project.setdefault(project, []).append(f"{ref_type} {ref}")
+        where = "" if host == "gitlab.com" else f" on {host}"
+        return "; ".join(
+            f"GitLab CI{where} project {project}, {_join_or(refs)}"
+            for project, refs in by_project.items()
+        )
+    eks = _EKS_ISSUER.match(original)
+    if eks or (subjects and all(_EKS_SUB.match(s) for s in subjects)):
+        accounts = []
+        for subject in subjects:
+            match = _EKS_SUB.match(subject)
+            accounts.append(f"{match.group(1)}/{match.group(2)}" if match else subject)
+        cluster = f"cluster {eks.group(2)} ({eks.group(1)})" if eks else f"cluster issuer {host}"
+        who = _join_or(accounts) if accounts else subject_text
+        return f"EKS service account {who} in {cluster}"
+    if subjects and all(_TFC_SUB.match(s) for s in subjects):
+        by_workspace: dict[str, list[str]] = {}
+        for subject in subjects:
+            match = _TFC_SUB.match(subject)
+            assert match is not None
+            org, project, workspace, phase = match.groups()
+            by_workspace.setdefault(f"{org}/{project}/{workspace}", []).append(phase)
+        name = "Terraform Cloud" if host == "app.terraform.io" else f"Terraform ({host})"
+        return "; ".join(
+            f"{name} {ws} ({'/'.join(dict.fromkeys(phases))})"
+            for ws, phases in by_workspace.items()
+        )
+    who = _join_or(subjects) if subjects else subject_text
+    aud = f", audience {_join_or(audiences)}" if audiences else ", any audience (no aud condition)"
+    return f"OIDC provider {original}, subject {who}{aud}"
+
+
+def _issuer_of(value: Any, resources: Mapping[str, Any]) -> str | None:
+    if isinstance(value, str):
+        if ":oidc-provider/" in value:
+            return value.split(":oidc-provider/", 1)[1]
+        return value
+    if isinstance(value, ResourceRef):
+        resource = resources.get(value.logical_id)
+        props = resource.get("Properties") if isinstance(resource, Mapping) else None
+        url = props.get("Url") if isinstance(props, Mapping) else None
+        if isinstance(url, str):
+            return url[len("https://") :] if url.startswith("https://") else url
+    return None
+
+
+def _federated(value: Any, cond: _Conditions, resources: Mapping[str, Any]) -> tuple[str, str]:
+    if isinstance(value, str) and ":saml-provider/" in value:
+        name = value.split(":saml-provider/", 1)[1]
+        return "saml", _saml_words(name, cond)
+    if isinstance(value, ResourceRef):
+        resource = resources.get(value.logical_id)
+        kind = resource.get("Type") if isinstance(resource, Mapping) else None
+        if kind == "AWS::IAM::SAMLProvider":
+            props = resource.get("Properties") if isinstance(resource, Mapping) else None
+            given = props.get("Name") if isinstance(props, Mapping) else None
+            label = given if isinstance(given, str) else f"{value.logical_id} (this stack)"
+            return "saml", _saml_words(label, cond)
+    if value == "cognito-identity.amazonaws.com":
+        # https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html
+        pools = cond.get("cognito-identity.amazonaws.com:aud")
+        amr = [v.lower() for v in cond.get("cognito-identity.amazonaws.com:amr")]
+        if amr == ["authenticated"]:
+            who = "authenticated identities"
+        elif amr == ["unauthenticated"]:
+            who = "unauthenticated (guest) identities"
+        elif amr:
+            who = "identities with amr " + _join_or(amr)
+        else:
+            who = "any identity (no amr condition)"
+        if not pools:
+            return "cognito", f"Cognito, any identity pool (no aud condition), {who}"
+        return "cognito", f"Cognito identity pool {_join_or(pools)} ({who})"
+    issuer = _issuer_of(value, resources)
+    if issuer is None:
+        prefixes = [e.key.rsplit(":", 1)[0] for e in cond.with_suffix(":sub")]
+        issuer = prefixes[0] if prefixes else None
+    if issuer is None:
+        return "oidc", f"OIDC provider {display(value)}"
+    subjects = cond.get(f"{issuer}:sub")
+    audiences = cond.get(f"{issuer}:aud") or cond.get(f"{issuer}:azp")
+    return "oidc", _oidc_words(issuer, subjects, audiences)
+
+
+def _saml_words(name: str, cond: _Conditions) -> str:
+    # Console federation posts the assertion to the partition's sign-in endpoint, which a
+    # trust policy pins with SAML:aud.
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-saml.html
+    aud = cond.get("SAML:aud")
+    console = any("signin." in a and a.rstrip("/").endswith("/saml") for a in aud)
+    others = [e for e in cond.entries if e.key.lower().startswith("saml:") and e.key != "SAML:aud"]
+    how = "console sign-in" if console else "programmatic"
+    if others:
+        how += ", " + ", ".join(f"{e.key} {_join_or(list(e.values))}" for e in others)
+    return f"SAML provider {name} ({how})"
+
+
+def _principal_text(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "; ".join(f"{kind} {display(v)}" for kind, v in value.items())
+    return display(value)
+
+
+def describe_statement(statement: Mapping[str, Any], resources: Mapping[str, Any]) -> list[Assumer]:
+    """One :class:`Assumer` per principal of an ``Allow`` trust statement.
+
+    Args:
+        statement: a resolved trust statement.
+        resources: the template's resources (to follow references to OIDC and SAML
+            providers of the same stack).
+    """
+    actions_value = statement.get("Action")
+    actions = tuple(
+        display(a)
+        for a in (
+            actions_value
+            if isinstance(actions_value, list)
+            else [actions_value]
+            if actions_value is not None
+            else []
+        )
+    )
+    entries = conditions_of(statement)
+    cond = _Conditions(entries)
+    principal = statement.get("Principal")
+    out: list[Assumer] = []
+
+    def add(kind: str, raw: str, words: str, quals: Sequence[str] = ()) -> None:
+        text = words + (f" ({', '.join(quals)})" if quals else "")
+        out.append(Assumer(kind, raw, text, actions, entries))
+
+    if "NotPrincipal" in statement:
+        # Allow with NotPrincipal lets in every principal not listed: treat it as anyone.
+        excluded = statement["NotPrincipal"]
+        shown = _principal_text(excluded)
+        add("anyone", f"NotPrincipal {shown}", f"anyone except {shown}", _aws_qualifiers(cond))
+        return out
+    if principal == "*":
+        add("anyone", "*", _aws_words("*")[1], _aws_qualifiers(cond))
+        return out
+    if isinstance(principal, (Unknown, ResourceRef)) or not isinstance(principal, Mapping):
+        add(
+            "unknown",
+            display(principal),
+            display(principal) if principal is not None else "unknown (no Principal)",
+        )
+        return out
+    for kind_key, values in principal.items():
+        for value in values if isinstance(values, list) else [values]:
+            if kind_key == "AWS":
+                if isinstance(value, str):
+                    kind, words = _aws_words(value)
+                elif isinstance(value, ResourceRef):
+                    target = resources.get(value.logical_id)
+                    rtype = target.get("Type") if isinstance(target, Mapping) else None
+                    kind = {"AWS::IAM::Role": "iam-role", "AWS::IAM::User": "iam-user"}.get(
+                        str(rtype), "unknown"
+                    )
+                    noun = {"iam-role": "IAM role", "iam-user": "IAM user"}.get(kind, "principal")
+                    words = f"{noun} {value.logical_id} of this stack"
+                else:
+                    kind, words = "unknown", display(value)
+                add(kind, display(value), words, _aws_qualifiers(cond))
+            elif kind_key == "Service":
+                if isinstance(value, str):
+                    add("service", value, f"AWS service {value}", _service_qualifiers(cond))
+                else:
+                    add("unknown", display(value), f"AWS service {display(value)}")
+            elif kind_key == "Federated":
+                kind, words = _federated(value, cond, resources)
+                add(kind, display(value), words)
+            else:
+                add("other", display(value), f"{kind_key} principal {display(value)}")
+    return out

@@ -1,0 +1,590 @@
+"""The role catalog: who can assume each role, under which conditions, for how long, with
+which permissions (pure Python over CloudFormation JSON).
+
+:func:`build_catalog` reads every ``AWS::IAM::Role`` of the given stacks and returns a
+:class:`Catalog` of :class:`RoleEntry` records, grouped and sorted by stack, pattern and
+construct path so a large app stays readable. The renderers in
+:mod:`cdk_iam_roles.catalog.render` turn it into Markdown, JSON, Mermaid, HTML or a
+terminal summary.
+
+The *pattern* of a role is read from its trust shape (the library's patterns render
+recognisable trusts); a role whose trust matches none is ``hand-written``. A plain
+``iam.Role`` whose trust is exactly what a pattern renders is reported under that
+pattern: the template holds nothing else to tell them apart.
+
+Example:
+    >>> from cdk_iam_roles.cfn import StackTemplate
+    >>> tpl = {"Resources": {"Ci": {"Type": "AWS::IAM::Role", "Properties": {
+    ...     "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+    ...         "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+    ...         "Principal": {"Federated":
+    ...             "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"},
+    ...         "Condition": {"StringEquals": {
+    ...             "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+    ...             "token.actions.githubusercontent.com:sub":
+    ...                 "repo:acme/web:ref:refs/heads/main"}}}]}}}}}
+    >>> role = build_catalog([StackTemplate.from_template(tpl, name="Ci")]).roles[0]
+    >>> role.assumers[0].words
+    'GitHub Actions, repository acme/web, branch main'
+    >>> role.pattern, role.human_assumable
+    ('WebIdentityRole', False)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cdk_iam_roles.catalog._words import (
+    Assumer,
+    ConditionEntry,
+    _Conditions,
+    describe_statement,
+    display,
+    duration_words,
+)
+from cdk_iam_roles.cfn import Resolver, ResourceRef, StackTemplate, Unknown
+from cdk_iam_roles.rules import Finding, RuleSettings, Severity, check_stack
+from cdk_iam_roles.rules.view import as_list
+from cdk_iam_roles.trust.confused_deputy import confused_deputy_support
+
+__all__ = [
+    "HAND_WRITTEN",
+    "PATTERNS",
+    "Catalog",
+    "Permissions",
+    "RoleEntry",
+    "StackEntry",
+    "build_catalog",
+]
+
+HAND_WRITTEN = "hand-written"
+PATTERNS: tuple[str, ...] = (
+    "ServiceRole",
+    "CrossAccountRole",
+    "ElevatedUserRole",
+    "WebIdentityRole",
+    "FederatedRole",
+    HAND_WRITTEN,
+)
+# CloudFormation resource metadata a pattern may set to name itself exactly.
+PATTERN_METADATA_KEY = "cdk-iam-roles:pattern"
+# MaxSessionDuration when the property is absent.
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html
+DEFAULT_MAX_SESSION_SECONDS = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class Permissions:
+    """What a role may do, summarized.
+
+    Args:
+        managed_policies: attached managed policies (AWS managed by name, customer
+            managed by ARN or name, ``unknown (reason)`` otherwise).
+        allowed: actions of ``Allow`` statements grouped by service prefix (``*`` for
+            the bare wildcard), from inline policies, ``AWS::IAM::Policy`` resources
+            and managed policies of the same stack.
+        denied: actions of ``Deny`` statements, grouped the same way.
+        notes: what the summary cannot group (``NotAction``, unknown documents).
+        boundary: the permissions boundary, or ``None``.
+    """
+
+    managed_policies: tuple[str, ...] = ()
+    allowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    denied: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    boundary: str | None = None
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """Service prefixes the role is allowed to call (sorted)."""
+        return tuple(sorted(self.allowed))
+
+
+@dataclass(frozen=True, slots=True)
+class RoleEntry:
+    """One role of the catalog.
+
+    Args:
+        stack: the stack's display name.
+        account: the stack's account, when known.
+        region: the stack's region, when known.
+        path: the construct path.
+        logical_id: the CloudFormation logical ID.
+        role_name: the role name, or ``None`` when generated or unknown.
+        role_name_display: the name, ``generated`` or ``unknown (reason)``.
+        iam_path: the role's IAM path (default ``/``).
+        arn: the role's ARN when name, account and partition are all known.
+        description: the role's description, if any.
+        pattern: the pattern its trust shape matches, or ``hand-written``.
+        assumers: who can assume it (one entry per principal of an Allow statement).
+        trust_denies: Deny statements of the trust policy, in words.
+        trust_unknown: why the trust policy could not be read, if it could not.
+        max_session_seconds: MaxSessionDuration in seconds (``None`` when unknown).
+        max_session_display: ``1 h`` or ``unknown (reason)``.
+        permissions: the permissions summary.
+        findings: the rules' findings on this role.
+    """
+
+    stack: str
+    account: str | None
+    region: str | None
+    path: str
+    logical_id: str
+    role_name: str | None
+    role_name_display: str
+    iam_path: str
+    arn: str | None
+    description: str | None
+    pattern: str
+    assumers: tuple[Assumer, ...]
+    trust_denies: tuple[str, ...]
+    trust_unknown: str | None
+    max_session_seconds: int | None
+    max_session_display: str
+    permissions: Permissions
+    findings: tuple[Finding, ...]
+
+    @property
+    def human_assumable(self) -> bool:
+        """True when an IAM user, role or account principal may call ``sts:AssumeRole``."""
+        return any(a.human for a in self.assumers)
+
+    @property
+    def conditions(self) -> tuple[ConditionEntry, ...]:
+        """Every condition of the trust's Allow statements (without repeats)."""
+        seen: dict[ConditionEntry, None] = {}
+        for assumer in self.assumers:
+            for entry in assumer.conditions:
+                seen.setdefault(entry, None)
+        return tuple(seen)
+
+    @property
+    def label(self) -> str:
+        """``role-name``, or ``Construct/Id (generated name)``: how to show the role in a list."""
+        if self.role_name:
+            return self.role_name
+        if self.role_name_display == "generated":
+            return f"{self.construct_id} (generated name)"
+        return f"{self.construct_id} (name {self.role_name_display})"
+
+    @property
+    def construct_id(self) -> str:
+        """The construct path inside its stack, without CDK's ``/Resource`` suffix."""
+        inner = self.path
+        if inner.startswith(self.stack + "/"):
+            inner = inner[len(self.stack) + 1 :]
+        if inner.endswith("/Resource"):
+            inner = inner[: -len("/Resource")]
+        return inner or self.logical_id
+
+    def count(self, severity: Severity) -> int:
+        """The number of findings at ``severity``."""
+        return sum(1 for f in self.findings if f.severity is severity)
+
+
+@dataclass(frozen=True, slots=True)
+class StackEntry:
+    """A stack of the catalog with its roles."""
+
+    name: str
+    account: str | None
+    region: str | None
+    roles: tuple[RoleEntry, ...]
+
+    def by_pattern(self) -> list[tuple[str, list[RoleEntry]]]:
+        """The stack's roles grouped by pattern, in :data:`PATTERNS` order."""
+        groups: dict[str, list[RoleEntry]] = {}
+        for role in self.roles:
+            groups.setdefault(role.pattern, []).append(role)
+        return [(p, groups[p]) for p in PATTERNS if p in groups]
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """Every role of an app, by stack.
+
+    Args:
+        stacks: the stacks, in the order they were read (stacks without roles included).
+        findings: every finding of the rules on these stacks (roles or not).
+    """
+
+    stacks: tuple[StackEntry, ...]
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def roles(self) -> list[RoleEntry]:
+        """Every role, stack by stack."""
+        return [role for stack in self.stacks for role in stack.roles]
+
+    @property
+    def human_assumable(self) -> list[RoleEntry]:
+        """The roles that IAM users, roles or accounts may assume."""
+        return [r for r in self.roles if r.human_assumable]
+
+    def severity_counts(self) -> dict[str, int]:
+        """Findings per severity (``error``, ``warning``, ``info``), every key present."""
+        counts = Counter(str(f.severity) for f in self.findings)
+        return {str(s): counts.get(str(s), 0) for s in Severity}
+
+    def pattern_counts(self) -> dict[str, int]:
+        """Roles per pattern, in :data:`PATTERNS` order (patterns with roles only)."""
+        counts = Counter(r.pattern for r in self.roles)
+        return {p: counts[p] for p in PATTERNS if counts[p]}
+
+
+def build_catalog(
+    stacks: Iterable[StackTemplate], *, settings: RuleSettings | None = None
+) -> Catalog:
+    """The catalog of every ``AWS::IAM::Role`` in ``stacks``.
+
+    Args:
+        stacks: stacks from :func:`cdk_iam_roles.cfn.load_stacks`.
+        settings: rule settings for the findings (default: AWS's default quotas).
+
+    Example:
+        >>> from cdk_iam_roles.cfn import StackTemplate
+        >>> build_catalog([StackTemplate.from_template({"Resources": {}})]).roles
+        []
+    """
+    entries: list[StackEntry] = []
+    all_findings: list[Finding] = []
+    for stack in stacks:
+        findings = check_stack(stack, settings=settings)
+        all_findings.extend(findings)
+        by_resource: dict[str, list[Finding]] = {}
+        for finding in findings:
+            by_resource.setdefault(finding.logical_id, []).append(finding)
+        attached = _attached_policies(stack)
+        roles = [
+            _role(
+                stack,
+                logical_id,
+                resource,
+                tuple(by_resource.get(logical_id, ())),
+                attached.get(logical_id, []),
+            )
+            for logical_id, resource in stack.resources_of_type("AWS::IAM::Role")
+        ]
+        roles.sort(key=lambda r: (PATTERNS.index(r.pattern), r.path, r.logical_id))
+        entries.append(StackEntry(stack.name, stack.account, stack.region, tuple(roles)))
+    return Catalog(tuple(entries), tuple(all_findings))
+
+
+# --- one role -------------------------------------------------------------------------
+
+
+def _role(
+    stack: StackTemplate,
+    logical_id: str,
+    resource: Mapping[str, Any],
+    findings: tuple[Finding, ...],
+    attached: Sequence[tuple[str, str, Mapping[str, Any]]],
+) -> RoleEntry:
+    resolver = stack.resolver
+    raw = resource.get("Properties")
+    props = resolver.resolve(raw) if isinstance(raw, Mapping) else {}
+    if not isinstance(props, Mapping):
+        props = {}
+    name_value = props.get("RoleName")
+    if name_value is None:
+        role_name, name_display = None, "generated"
+    elif isinstance(name_value, str):
+        role_name, name_display = name_value, name_value
+    else:
+        role_name, name_display = None, display(name_value)
+    iam_path_value = props.get("Path", "/")
+    iam_path = iam_path_value if isinstance(iam_path_value, str) else display(iam_path_value)
+
+    assumers: list[Assumer] = []
+    denies: list[str] = []
+    trust_unknown: str | None = None
+    trust = props.get("AssumeRolePolicyDocument")
+    if isinstance(trust, Mapping):
+        statements = trust.get("Statement")
+        if isinstance(statements, (Unknown, ResourceRef)):
+            trust_unknown = display(statements)
+        for statement in as_list(statements):
+            if not isinstance(statement, Mapping):
+                continue
+            described = describe_statement(statement, stack.resources)
+            if statement.get("Effect") == "Deny":
+                denies.extend(f"denied: {a.words}" for a in described)
+            else:
+                assumers.extend(described)
+    else:
+        trust_unknown = display(trust) if trust is not None else "unknown (no trust policy)"
+
+    max_value = props.get("MaxSessionDuration")
+    max_seconds: int | None
+    if max_value is None:
+        max_seconds = DEFAULT_MAX_SESSION_SECONDS
+    elif isinstance(max_value, int) and not isinstance(max_value, bool):
+        max_seconds = max_value
+    elif isinstance(max_value, str) and max_value.isdigit():
+        max_seconds = int(max_value)
+    else:
+        max_seconds = None
+    max_display = duration_words(max_seconds) if max_seconds is not None else display(max_value)
+
+    description = props.get("Description")
+    metadata = resource.get("Metadata")
+    declared = metadata.get(PATTERN_METADATA_KEY) if isinstance(metadata, Mapping) else None
+    pattern = (
+        declared
+        if isinstance(declared, str) and declared in PATTERNS
+        else infer_pattern(assumers, trust_unknown is not None or bool(denies))
+    )
+    return RoleEntry(
+        stack=stack.name,
+        account=stack.account,
+        region=stack.region,
+        path=stack.path_of(logical_id),
+        logical_id=logical_id,
+        role_name=role_name,
+        role_name_display=name_display,
+        iam_path=iam_path,
+        arn=_arn(resolver, role_name, iam_path),
+        description=description if isinstance(description, str) else None,
+        pattern=pattern,
+        assumers=tuple(assumers),
+        trust_denies=tuple(denies),
+        trust_unknown=trust_unknown,
+        max_session_seconds=max_seconds,
+        max_session_display=max_display,
+        permissions=_permissions(stack, resolver, logical_id, props, attached),
+        findings=findings,
+    )
+
+
+def _arn(resolver: Resolver, role_name: str | None, iam_path: str) -> str | None:
+    # arn:PARTITION:iam::ACCOUNT:role/PATH/NAME (the path is part of the ARN).
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns
+    partition = resolver.partition
+    if not role_name or not resolver.account or not partition or not iam_path.startswith("/"):
+        return None
+    return f"arn:{partition}:iam::{resolver.account}:role{iam_path}{role_name}"
+
+
+# --- pattern inference ------------------------------------------------------------------
+
+_CROSS_ACCOUNT_KEYS = frozenset(
+    {
+        "sts:externalid",
+        "aws:principalorgid",
+        "aws:multifactorauthpresent",
+        "aws:multifactorauthage",
+        "sts:sourceidentity",
+    }
+)
+
+
+def _actions(assumer: Assumer) -> set[str]:
+    return {a.lower() for a in assumer.actions}
+
+
+def _keys(assumer: Assumer) -> set[str]:
+    return {e.key.lower() for e in assumer.conditions}
+
+
+def infer_pattern(assumers: Sequence[Assumer], irregular: bool = False) -> str:
+    """The pattern whose trust shape ``assumers`` match, or ``hand-written``.
+
+    Args:
+        assumers: the principals of the trust's Allow statements.
+        irregular: the trust has Deny statements or could not be read (default False).
+    """
+    if irregular or not assumers:
+        return HAND_WRITTEN
+    kinds = {a.kind for a in assumers}
+    if kinds == {"service"}:
+        return "ServiceRole" if all(_service_shaped(a) for a in assumers) else HAND_WRITTEN
+    if kinds <= {"oidc", "cognito"}:
+        return "WebIdentityRole" if all(_web_identity_shaped(a) for a in assumers) else HAND_WRITTEN
+    if kinds == {"saml"}:
+        ok = all(
+            "sts:assumerolewithsaml" in _actions(a)
+            and _actions(a) <= {"sts:assumerolewithsaml", "sts:tagsession"}
+            and any(k.startswith("saml:") for k in _keys(a))
+            for a in assumers
+        )
+        return "FederatedRole" if ok else HAND_WRITTEN
+    if kinds <= {"iam-user", "iam-role"} and all(
+        "sts:rolesessionname" in _keys(a) for a in assumers
+    ):
+        return "ElevatedUserRole"
+    if kinds <= {"account", "iam-user", "iam-role"}:
+        ok = all(
+            "sts:assumerole" in _actions(a)
+            and _actions(a) <= {"sts:assumerole", "sts:tagsession", "sts:setsourceidentity"}
+            and _keys(a) <= _CROSS_ACCOUNT_KEYS
+            for a in assumers
+        )
+        return "CrossAccountRole" if ok else HAND_WRITTEN
+    return HAND_WRITTEN
+
+
+def _service_shaped(assumer: Assumer) -> bool:
+    if not _actions(assumer) <= {"sts:assumerole", "sts:tagsession"}:
+        return False
+    if not _keys(assumer) <= {"aws:sourceaccount", "aws:sourcearn"}:
+        return False
+    # ServiceRole always pins aws:SourceAccount for services documented to send it, so a
+    # trust without it for such a service was written by hand (or opted out).
+    support = confused_deputy_support(assumer.principal)
+    return not (support and support.source_account and "aws:sourceaccount" not in _keys(assumer))
+
+
+def _web_identity_shaped(assumer: Assumer) -> bool:
+    if _actions(assumer) - {"sts:assumerolewithwebidentity", "sts:tagsession"}:
+        return False
+    cond = _Conditions(assumer.conditions)
+    keys = _keys(assumer)
+    if assumer.kind == "cognito":
+        return bool(cond.get("cognito-identity.amazonaws.com:aud")) and (
+            "cognito-identity.amazonaws.com:amr" in keys
+        )
+    return any(k.endswith(":aud") for k in keys) and any(k.endswith(":sub") for k in keys)
+
+
+# --- permissions ------------------------------------------------------------------------
+
+_AWS_MANAGED = re.compile(r"^arn:[^:]+:iam::aws:policy/(.+)$")
+
+
+def _display_resolver(resolver: Resolver) -> Resolver:
+    """A resolver that writes unknown pseudo parameters as ``${AWS::…}`` (for names only)."""
+
+    class _Display(Resolver):
+        def _pseudo(self, name: str) -> Any:
+            value = Resolver._pseudo(self, name)
+            return f"${{{name}}}" if isinstance(value, Unknown) else value
+
+    return _Display(
+        resources=resolver.resources,
+        account=resolver.account,
+        region=resolver.region,
+        template_parameters=resolver.template_parameters,
+    )
+
+
+def _policy_label(stack: StackTemplate, value: Any, raw: Any, resolver: Resolver) -> str:
+    if isinstance(value, Unknown):
+        shown = _display_resolver(resolver).resolve(raw)
+        if isinstance(shown, str) and _AWS_MANAGED.match(shown):
+            value = shown
+    if isinstance(value, str):
+        match = _AWS_MANAGED.match(value)
+        return f"{match.group(1)} (AWS managed)" if match else value
+    if isinstance(value, ResourceRef):
+        target = stack.resources.get(value.logical_id)
+        props = target.get("Properties") if isinstance(target, Mapping) else None
+        name = props.get("ManagedPolicyName") if isinstance(props, Mapping) else None
+        label = name if isinstance(name, str) else value.logical_id
+        return f"{label} (customer managed, this stack)"
+    return display(value)
+
+
+def _attached_policies(
+    stack: StackTemplate,
+) -> dict[str, list[tuple[str, str, Mapping[str, Any]]]]:
+    """Policies of the stack that attach themselves to roles (``Roles: [{Ref: Role}]``).
+
+    Returns role logical ID → (type, logical ID, resolved properties), read once per stack
+    so that a stack with hundreds of roles and policies stays linear.
+    """
+    resolver = stack.resolver
+    out: dict[str, list[tuple[str, str, Mapping[str, Any]]]] = {}
+    for other_id, other in stack.resources_of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+        props = resolver.resolve(other.get("Properties") or {})
+        if not isinstance(props, Mapping):
+            continue
+        for ref in as_list(props.get("Roles")):
+            if isinstance(ref, ResourceRef) and ref.attribute is None:
+                out.setdefault(ref.logical_id, []).append((str(other.get("Type")), other_id, props))
+    return out
+
+
+def _permissions(
+    stack: StackTemplate,
+    resolver: Resolver,
+    logical_id: str,
+    props: Mapping[str, Any],
+    attached: Sequence[tuple[str, str, Mapping[str, Any]]],
+) -> Permissions:
+    documents: list[Any] = []
+    managed: list[str] = []
+    raw_props = stack.resources[logical_id].get("Properties") or {}
+    raw_arns = raw_props.get("ManagedPolicyArns") if isinstance(raw_props, Mapping) else None
+    resolved_arns = props.get("ManagedPolicyArns")
+    raw_list = raw_arns if isinstance(raw_arns, list) else []
+    for index, value in enumerate(as_list(resolved_arns)):
+        raw = raw_list[index] if index < len(raw_list) else value
+        managed.append(_policy_label(stack, value, raw, resolver))
+        if isinstance(value, ResourceRef):
+            target = stack.resources.get(value.logical_id)
+            if isinstance(target, Mapping) and target.get("Type") == "AWS::IAM::ManagedPolicy":
+                tprops = resolver.resolve(target.get("Properties") or {})
+                documents.append(tprops.get("PolicyDocument"))
+    for policy in as_list(props.get("Policies")):
+        if isinstance(policy, Mapping):
+            documents.append(policy.get("PolicyDocument"))
+        else:
+            documents.append(policy)
+    # Policies and managed policies of the stack that attach themselves to this role.
+    for kind, other_id, oprops in attached:
+        documents.append(oprops.get("PolicyDocument"))
+        if kind == "AWS::IAM::ManagedPolicy":
+            name = oprops.get("ManagedPolicyName")
+            label = name if isinstance(name, str) else other_id
+            managed.append(f"{label} (customer managed, this stack)")
+    allowed: dict[str, set[str]] = {}
+    denied: dict[str, set[str]] = {}
+    notes: list[str] = []
+    for document in documents:
+        _collect(document, allowed, denied, notes)
+    boundary_value = props.get("PermissionsBoundary")
+    boundary = None
+    if boundary_value is not None:
+        raw_boundary = (
+            raw_props.get("PermissionsBoundary") if isinstance(raw_props, Mapping) else None
+        )
+        boundary = _policy_label(stack, boundary_value, raw_boundary, resolver)
+    return Permissions(
+        managed_policies=tuple(dict.fromkeys(managed)),
+        allowed={k: tuple(sorted(v)) for k, v in sorted(allowed.items())},
+        denied={k: tuple(sorted(v)) for k, v in sorted(denied.items())},
+        notes=tuple(dict.fromkeys(notes)),
+        boundary=boundary,
+    )
+
+
+def _collect(
+    document: Any,
+    allowed: dict[str, set[str]],
+    denied: dict[str, set[str]],
+    notes: list[str],
+) -> None:
+    if not isinstance(document, Mapping):
+        notes.append(f"policy document {display(document)}")
+        return
+    for statement in as_list(document.get("Statement")):
+        if not isinstance(statement, Mapping):
+            notes.append(f"statement {display(statement)}")
+            continue
+        target = denied if statement.get("Effect") == "Deny" else allowed
+        if "NotAction" in statement:
+            effect = "denies" if target is denied else "allows"
+            notes.append(f"{effect} every action except {display(statement['NotAction'])}")
+            continue
+        for action in as_list(statement.get("Action")):
+            if not isinstance(action, str):
+                notes.append(f"action {display(action)}")
+                continue
+            service, _, name = action.partition(":")
+            # Service prefixes are case-insensitive; show them in lower case.
+            # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
+            target.setdefault(service.lower() if name else "*", set()).add(name or action)

@@ -1,0 +1,274 @@
+"""``~/.aws/config`` profiles for the roles people assume (pure Python).
+
+For every human-assumable role of a :class:`~cdk_iam_roles.catalog.model.Catalog` (one
+that trusts IAM users, roles or accounts; not services, OIDC or SAML), one
+``[profile <stack>-<role-name>]`` section with what the trust requires: ``role_arn``,
+``source_profile``, ``mfa_serial`` when MFA is required, ``external_id`` when exactly one
+external ID is accepted, ``duration_seconds`` within the role's ``MaxSessionDuration``,
+and ``role_session_name`` when the trust pins it. What the tool cannot fill in is said in
+a ``#`` comment next to the setting, and a role without a concrete ARN is skipped with a
+comment saying why. The settings are the AWS CLI's:
+https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-role.html
+
+Example:
+    >>> from cdk_iam_roles.cfn import StackTemplate
+    >>> from cdk_iam_roles.catalog.model import build_catalog
+    >>> tpl = {"Resources": {"Audit": {"Type": "AWS::IAM::Role", "Properties": {
+    ...     "RoleName": "audit", "AssumeRolePolicyDocument": {"Statement": [{
+    ...         "Effect": "Allow", "Action": "sts:AssumeRole",
+    ...         "Principal": {"AWS": "arn:aws:iam::222222222222:root"}}]}}}}}
+    >>> stack = StackTemplate.from_template(tpl, name="Org", account="111111111111",
+    ...                                     region="eu-west-1")
+    >>> print(render_profiles(build_catalog([stack]), source_profile="me"), end="")
+    # ~/.aws/config profiles for the roles people can assume (cdk-iam-roles profiles)
+    <BLANKLINE>
+    # Org/Audit: assumable by any principal in account 222222222222
+    [profile Org-audit]
+    role_arn = arn:aws:iam::111111111111:role/audit
+    source_profile = me
+    duration_seconds = 3600
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cdk_iam_roles.catalog._words import Assumer, ConditionEntry
+from cdk_iam_roles.catalog.model import Catalog, RoleEntry
+
+__all__ = ["DEFAULT_DURATION_SECONDS", "MIN_DURATION_SECONDS", "ProfileOptions", "render_profiles"]
+
+# AssumeRole's DurationSeconds: at least 900 seconds, at most the role's
+# MaxSessionDuration; the CLI asks for 3600 when duration_seconds is not set.
+# https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+MIN_DURATION_SECONDS = 900
+DEFAULT_DURATION_SECONDS = 3600
+# What a trust means by ``${aws:username}``: the caller's IAM user name.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+_USERNAME_VARIABLE = "${aws:username}"
+_MFA_PLACEHOLDER_USER = "USERNAME"
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileOptions:
+    """What the caller knows that the template does not.
+
+    Args:
+        source_profile: the profile with the credentials that assume the roles
+            (default ``default``).
+        mfa_serial: the ARN of your MFA device (default: a placeholder, with a comment,
+            on roles that require MFA).
+        region: a ``region`` for every profile (default: none written).
+        duration_seconds: the session length to ask for (default 3600; never above the
+            role's maximum or below 900).
+        user_name: your IAM user name, for trusts that pin ``sts:RoleSessionName`` to
+            ``${aws:username}`` (default: a placeholder with a comment).
+    """
+
+    source_profile: str = "default"
+    mfa_serial: str | None = None
+    region: str | None = None
+    duration_seconds: int | None = None
+    user_name: str | None = None
+
+
+def _profile_name(role: RoleEntry) -> str:
+    raw = f"{role.stack}-{role.role_name or role.logical_id}"
+    return re.sub(r"[^A-Za-z0-9_.@+=-]+", "-", raw).strip("-")
+
+
+def _comment(text: str) -> str:
+    return "# " + " ".join(text.split())
+
+
+def _values(assumers: Sequence[Assumer], key: str, *operators: str) -> list[str]:
+    out: list[str] = []
+    for assumer in assumers:
+        for entry in assumer.conditions:
+            if entry.key.lower() == key.lower() and (not operators or entry.operator in operators):
+                out.extend(v for v in entry.values if v not in out)
+    return out
+
+
+def _requires_mfa(entries: Sequence[ConditionEntry]) -> bool:
+    # MFA conditions: Bool aws:MultiFactorAuthPresent true, or a Numeric test on
+    # aws:MultiFactorAuthAge (absent without MFA, so the test fails).
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
+    for entry in entries:
+        key = entry.key.lower()
+        if (
+            key == "aws:multifactorauthpresent"
+            and entry.operator == "Bool"
+            and "true" in (v.lower() for v in entry.values)
+        ):
+            return True
+        if key == "aws:multifactorauthage" and entry.operator.startswith("Numeric"):
+            return True
+    return False
+
+
+def _mfa_account(role: RoleEntry, humans: Sequence[Assumer]) -> str:
+    accounts = set()
+    for assumer in humans:
+        match = re.match(r"^arn:[^:]+:(?:iam|sts)::(\d{12}):", assumer.principal)
+        if match:
+            accounts.add(match.group(1))
+        elif re.fullmatch(r"\d{12}", assumer.principal):
+            accounts.add(assumer.principal)
+    return accounts.pop() if len(accounts) == 1 else "ACCOUNT"
+
+
+def _skip_reason(role: RoleEntry) -> str:
+    if role.role_name is None and role.role_name_display == "generated":
+        return "its name is generated by CloudFormation (give the role a role_name)"
+    if role.role_name is None:
+        return f"its name is {role.role_name_display}"
+    if role.account is None:
+        return "the stack's account is not known (an environment-agnostic stack)"
+    if role.region is None:
+        return "the stack's region, hence its partition, is not known"
+    return f"its path {role.iam_path} is not known"
+
+
+def _section(role: RoleEntry, name: str, options: ProfileOptions) -> list[str]:
+    humans = [a for a in role.assumers if a.human]
+    entries = [e for a in humans for e in a.conditions]
+    where = role.path
+    if role.arn is None:
+        return [_comment(f"{where}: no profile, because {_skip_reason(role)}.")]
+    lines = [_comment(f"{where}: assumable by " + "; ".join(a.words for a in humans))]
+    lines.append(f"[profile {name}]")
+    lines.append(f"role_arn = {role.arn}")
+    lines.append(f"source_profile = {options.source_profile}")
+    if options.region:
+        lines.append(f"region = {options.region}")
+    if _requires_mfa(entries):
+        if options.mfa_serial:
+            lines.append(f"mfa_serial = {options.mfa_serial}")
+        else:
+            partition = role.arn.split(":", 2)[1]
+            account = _mfa_account(role, humans)
+            lines.append(
+                _comment(
+                    "The trust requires MFA: replace the placeholder with your MFA device's "
+                    "ARN (or pass --mfa-serial)."
+                )
+            )
+            lines.append(f"mfa_serial = arn:{partition}:iam::{account}:mfa/{_MFA_PLACEHOLDER_USER}")
+    external = _values(humans, "sts:ExternalId", "StringEquals")
+    other_external = [
+        e for e in entries if e.key.lower() == "sts:externalid" and e.operator != "StringEquals"
+    ]
+    if len(external) == 1 and not other_external:
+        lines.append(f"external_id = {external[0]}")
+    elif external or other_external:
+        accepted = ", ".join(external) or "; ".join(e.words() for e in other_external)
+        lines.append(
+            _comment(
+                f"The trust accepts several external IDs ({accepted}): add "
+                "external_id = <the one you were given>."
+            )
+        )
+    lines.extend(_duration_lines(role, options))
+    lines.extend(_session_name_lines(humans, entries, options))
+    if any(e.key.lower() == "sts:sourceidentity" for e in entries):
+        lines.append(
+            _comment(
+                "The trust requires a source identity, which a config profile cannot set: "
+                "use aws sts assume-role --source-identity."
+            )
+        )
+    return lines
+
+
+def _duration_lines(role: RoleEntry, options: ProfileOptions) -> list[str]:
+    wanted = options.duration_seconds or DEFAULT_DURATION_SECONDS
+    maximum = role.max_session_seconds
+    lines: list[str] = []
+    if maximum is None:
+        maximum = DEFAULT_DURATION_SECONDS
+        lines.append(
+            _comment(
+                f"The role's MaxSessionDuration is {role.max_session_display}: asking for "
+                "at most 1 hour, which every role allows."
+            )
+        )
+    duration = max(MIN_DURATION_SECONDS, min(wanted, maximum))
+    if duration != wanted:
+        lines.append(
+            _comment(
+                f"Asked for {wanted} seconds; the role allows {MIN_DURATION_SECONDS}–"
+                f"{maximum} seconds."
+            )
+        )
+    lines.append(f"duration_seconds = {duration}")
+    return lines
+
+
+def _session_name_lines(
+    humans: Sequence[Assumer], entries: Sequence[ConditionEntry], options: ProfileOptions
+) -> list[str]:
+    names = _values(humans, "sts:RoleSessionName", "StringEquals")
+    if names == [_USERNAME_VARIABLE]:
+        if options.user_name:
+            return [f"role_session_name = {options.user_name}"]
+        return [
+            _comment(
+                "The trust requires the session name to be your IAM user name "
+                "(${aws:username}): replace the placeholder (or pass --user-name)."
+            ),
+            "role_session_name = YOUR_IAM_USER_NAME",
+        ]
+    if len(names) == 1 and "${" not in names[0]:
+        return [f"role_session_name = {names[0]}"]
+    others = [e for e in entries if e.key.lower() == "sts:rolesessionname"]
+    if others:
+        return [
+            _comment(
+                "The trust restricts the session name ("
+                + "; ".join(e.words() for e in others)
+                + "): add a matching role_session_name."
+            )
+        ]
+    return []
+
+
+def render_profiles(
+    catalog: Catalog,
+    *,
+    source_profile: str = "default",
+    mfa_serial: str | None = None,
+    region: str | None = None,
+    duration_seconds: int | None = None,
+    user_name: str | None = None,
+) -> str:
+    """AWS CLI profiles (INI text) for every human-assumable role of ``catalog``.
+
+    Args:
+        catalog: the catalog.
+        source_profile: ``source_profile`` of every profile (default ``default``).
+        mfa_serial: your MFA device's ARN (default: a placeholder where MFA is required).
+        region: ``region`` of every profile (default: not written).
+        duration_seconds: session length to ask for (default 3600, kept within the
+            role's maximum).
+        user_name: your IAM user name, for trusts that pin the session name to it
+            (default: a placeholder where required).
+    """
+    options = ProfileOptions(source_profile, mfa_serial, region, duration_seconds, user_name)
+    out = [
+        _comment("~/.aws/config profiles for the roles people can assume (cdk-iam-roles profiles)")
+    ]
+    roles = catalog.human_assumable
+    if not roles:
+        out.append(_comment("No role of this app trusts IAM users, roles or accounts."))
+    used: dict[str, int] = {}
+    for role in roles:
+        name = _profile_name(role)
+        used[name] = used.get(name, 0) + 1
+        if used[name] > 1:
+            name = f"{name}-{used[name]}"
+        out.append("")
+        out.extend(_section(role, name, options))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,47 @@
+"""``cdk-iam-roles catalog PATH``: who can assume each role, how, for how long, with what.
+
+Reads a ``cdk.out`` folder or one template and writes the role catalog as Markdown,
+JSON (``docs/catalog.schema.json``), Mermaid, HTML or a terminal summary. Exit 0 with
+a catalog (findings are part of it, not a failure), 2 on unusable input.
+
+Example:
+    ``cdk-iam-roles catalog cdk.out --format html --output roles.html``
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cdk_iam_roles.catalog import FORMATS, build_catalog, render
+from cdk_iam_roles.cfn import load_stacks
+from cdk_iam_roles.errors import InputError
+
+NAME = "catalog"
+HELP = "List who can assume each role, on which conditions, for how long, with what permissions."
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the catalog options."""
+    parser.add_argument("path", metavar="PATH", help="a cdk.out folder or a template file")
+    parser.add_argument(
+        "--format",
+        choices=list(FORMATS),
+        default="md",
+        help="md (default, for pull requests), json, mermaid, html or summary",
+    )
+    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build and print (or write) the catalog; returns the exit code."""
+    text = render(build_catalog(load_stacks(args.path)), args.format)
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{args.output}: cannot write it ({exc.strerror})") from None
+    else:
+        sys.stdout.write(text)
+    return 0

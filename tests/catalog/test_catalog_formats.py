@@ -1,0 +1,222 @@
+"""Each catalog format on raw templates: md, json, mermaid, html, summary."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from catalog_checks import mermaid_graph, read_html, schema, schema_errors
+from raw_templates import ACCOUNT, GITHUB, WEB, oidc, role, stmt, zoo_stack
+
+from cdk_iam_roles.catalog import Catalog, build_catalog, render
+from cdk_iam_roles.catalog.render import FORMATS
+from cdk_iam_roles.cfn import StackTemplate
+
+NASTY = '<script>alert("x")</script> | *bold* & `code` [link](http://evil.example)'
+
+
+def nasty_stack() -> StackTemplate:
+    """A role whose description and trust hold every character a format could choke on."""
+    resource = role(
+        stmt(
+            oidc(GITHUB),
+            WEB,
+            StringEquals={
+                f"{GITHUB}:aud": "sts.amazonaws.com",
+                f"{GITHUB}:sub": 'repo:o/r:ref:refs/heads/a|b"c<d>#e',
+            },
+        ),
+        RoleName="nasty",
+        Description=NASTY,
+    )
+    return StackTemplate.from_template(
+        {"Resources": {"Nasty": resource}}, name="Edge_1/Stack", account=ACCOUNT, region="eu-west-1"
+    )
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return build_catalog([zoo_stack(), nasty_stack(), zoo_stack("Agnostic", account=None)])
+
+
+def test_every_format_is_offered() -> None:
+    assert list(FORMATS) == ["md", "json", "mermaid", "html", "summary"]
+    with pytest.raises(ValueError, match="unknown catalog format 'xml'"):
+        render(Catalog(()), "xml")
+
+
+# --- md ---------------------------------------------------------------------------------
+
+
+def test_markdown_groups_by_stack_then_pattern(catalog: Catalog) -> None:
+    text = render(catalog, "md")
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    zoo = headings.index("## Stack Zoo")
+    assert headings[zoo + 1 : zoo + 7] == [
+        "### ServiceRole (1)",
+        "### CrossAccountRole (2)",
+        "### ElevatedUserRole (1)",
+        "### WebIdentityRole (5)",
+        "### FederatedRole (1)",
+        "### hand-written (4)",
+    ]
+    assert "## Stack Edge\\_1/Stack" in headings
+    assert (
+        "| **gh-deploy**<br>Zoo/GitHubDeploy | GitHub Actions, repository acme/web, branch main |"
+        in text
+    )
+
+
+def test_markdown_lists_people_and_errors_first(catalog: Catalog) -> None:
+    text = render(catalog, "md")
+    people = text.index("## Roles people can assume")
+    assert people < text.index("## Errors") < text.index("## Stack Zoo")
+    assert "- **admin** (Zoo): IAM user alice in 111111111111 (MFA within 15 min" in text
+
+
+def test_markdown_escapes_table_breakers(catalog: Catalog) -> None:
+    text = render(catalog, "md")
+    (row,) = [line for line in text.splitlines() if line.startswith("| **nasty**")]
+    # Exactly the 7 pipes of a 6-column row: every pipe in a value is escaped.
+    assert row.replace("\\|", "").count("|") == 7
+    assert "<script>" not in text
+    assert "&lt;d&gt;" in row
+
+
+# --- json -------------------------------------------------------------------------------
+
+
+def test_json_follows_the_documented_schema(catalog: Catalog) -> None:
+    data = json.loads(render(catalog, "json"))
+    assert schema_errors(data) == []
+    assert data["format"] == "cdk-iam-roles/catalog"
+    assert data["version"] == 1
+    assert data["summary"]["roles"] == len(catalog.roles) == 29
+    assert data["summary"]["patterns"]["WebIdentityRole"] == 11
+
+
+def test_json_role_record(catalog: Catalog) -> None:
+    data = json.loads(render(catalog, "json"))
+    (admin,) = [r for r in data["stacks"][0]["roles"] if r["logical_id"] == "Admin"]
+    assert admin["role_name"] == "admin"
+    assert admin["arn"] == "arn:aws:iam::111111111111:role/admin"
+    assert admin["pattern"] == "ElevatedUserRole"
+    assert admin["human_assumable"] is True
+    assert admin["max_session_seconds"] == 7200
+    assert admin["assumers"][0]["kind"] == "iam-user"
+    assert {"operator": "NumericLessThan", "key": "aws:MultiFactorAuthAge", "values": ["900"]} in (
+        admin["assumers"][0]["conditions"]
+    )
+    (mystery,) = [r for r in data["stacks"][0]["roles"] if r["logical_id"] == "Mystery"]
+    assert mystery["role_name"] is None
+    assert mystery["role_name_display"] == "unknown (parameter NameParam)"
+    assert mystery["max_session_seconds"] is None
+
+
+def test_json_is_stable(catalog: Catalog) -> None:
+    assert render(catalog, "json") == render(
+        build_catalog([zoo_stack(), nasty_stack(), zoo_stack("Agnostic", account=None)]), "json"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.pop("stacks"), "stacks"),
+        (lambda d: d["summary"].update(roles=-1), "-1"),
+        (lambda d: d["stacks"][0]["roles"][0].update(pattern="Magic"), "Magic"),
+        (lambda d: d["stacks"][0]["roles"][0].update(surprise=1), "surprise"),
+        (lambda d: d["stacks"][0]["roles"][0]["assumers"][0].update(human="yes"), "yes"),
+    ],
+)
+def test_the_schema_check_catches_broken_output(
+    catalog: Catalog, change: Any, message: str
+) -> None:
+    data = json.loads(render(catalog, "json"))
+    change(data)
+    errors = schema_errors(data)
+    assert any(message in e for e in errors), errors
+
+
+def test_schema_is_draft_2020_12() -> None:
+    assert schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+# --- mermaid ----------------------------------------------------------------------------
+
+
+def test_mermaid_links_principals_to_roles_to_services(catalog: Catalog) -> None:
+    nodes, edges = mermaid_graph(render(catalog, "mermaid"))
+    by_label = {label: node for node, label in nodes.items()}
+    principal = by_label[
+        "AWS service states.amazonaws.com #40;from account 111111111111, for "
+        "arn:aws:states:eu-west-1:111111111111:stateMachine:*#41;"
+    ]
+    workers = [b for a, b in edges if a == principal]
+    # The same principal (one node) trusts the worker role of the Zoo and Agnostic stacks.
+    assert len(workers) == 2
+    assert all(nodes[w].startswith("StatesWorker") for w in workers)
+    worker = workers[0]
+    services = {nodes[b] for a, b in edges if a == worker}
+    assert services == {"dynamodb", "lambda", "s3"}
+    assert sum(1 for n in nodes if n.startswith("r")) == len(catalog.roles)
+
+
+def test_mermaid_escapes_quotes_and_markup(catalog: Catalog) -> None:
+    text = render(catalog, "mermaid")
+    nasty = [line for line in text.splitlines() if "a#124;b" in line]
+    assert nasty
+    assert all("#34;c#60;d#62;#35;e" in line for line in nasty)
+
+
+# --- html -------------------------------------------------------------------------------
+
+
+def test_html_is_one_self_contained_page_with_every_role(catalog: Catalog) -> None:
+    page = render(catalog, "html")
+    reader = read_html(page)
+    assert sorted(reader.row_ids) == sorted(f"{r.stack}/{r.logical_id}" for r in catalog.roles)
+    text = " ".join(reader.text)
+    assert NASTY in text  # shown as text, never as markup
+    assert "<script>" not in page
+    assert "@media print" in page
+    nav = page[page.index("<nav>") : page.index("</nav>")]
+    assert nav.count("<li>") == len(catalog.stacks)
+
+
+# --- summary ----------------------------------------------------------------------------
+
+
+def test_summary_counts_roles_per_stack_and_pattern(catalog: Catalog) -> None:
+    lines = render(catalog, "summary").splitlines()
+    # Finding counts follow the rule catalog, which grows: compare with the catalog's own.
+    counts = catalog.severity_counts()
+    assert counts["error"] >= 2  # the two open roles
+    assert lines[0] == (
+        "IAM role catalog: 29 roles in 3 stacks, 10 human-assumable; "
+        f"findings: {counts['error']} errors, {counts['warning']} warning"
+        f"{'' if counts['warning'] == 1 else 's'}, {counts['info']} info"
+    )
+    assert lines[1].split() == [
+        "Zoo",
+        "14",
+        "roles",
+        "ServiceRole",
+        "1,",
+        "CrossAccountRole",
+        "2,",
+        "ElevatedUserRole",
+        "1,",
+        "WebIdentityRole",
+        "5,",
+        "FederatedRole",
+        "1,",
+        "hand-written",
+        "4",
+    ]
+    assert (
+        "  Zoo/admin: IAM user alice in 111111111111 (MFA within 15 min, "
+        "session named after their IAM user name)" in lines
+    )
+    assert "Errors:" in lines
