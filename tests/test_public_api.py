@@ -28,11 +28,13 @@ EXPECTED = [
     "ServiceRole",
     "TerraformCloud",
     "WebIdentityRole",
+    "identity_center_role_arn",
 ]
 
 
 def test_all_is_sorted_and_curated() -> None:
-    assert cdk_iam_roles.__all__ == sorted(cdk_iam_roles.__all__)
+    # Classes first, then functions, each group in alphabetical order.
+    assert cdk_iam_roles.__all__ == sorted(cdk_iam_roles.__all__, key=lambda n: (n[0].islower(), n))
     assert cdk_iam_roles.__all__ == EXPECTED
 
 

@@ -18,8 +18,21 @@ from typing import TYPE_CHECKING, Any
 from cdk_iam_roles.errors import CdkIamRolesError, InputError, Problem, RoleConfigError
 
 if TYPE_CHECKING:
+    from cdk_iam_roles.patterns.cross_account import CrossAccountRole
+    from cdk_iam_roles.patterns.elevated_user import ElevatedUserRole, identity_center_role_arn
+    from cdk_iam_roles.patterns.federated import FederatedRole
     from cdk_iam_roles.patterns.service import ServiceRole
     from cdk_iam_roles.patterns.service_linked import ServiceLinkedRole
+    from cdk_iam_roles.patterns.web_identity import WebIdentityRole
+    from cdk_iam_roles.plugin import IamRolesPlugin, OrgStandard
+    from cdk_iam_roles.trust.identities import (
+        CognitoIdentityPool,
+        EksServiceAccount,
+        GenericOidc,
+        GitHubActions,
+        GitLabCI,
+        TerraformCloud,
+    )
 
 __version__ = "0.1.0"
 
@@ -39,6 +52,7 @@ _LAZY: dict[str, str] = {
     "ServiceRole": "cdk_iam_roles.patterns.service",
     "TerraformCloud": "cdk_iam_roles.trust.identities",
     "WebIdentityRole": "cdk_iam_roles.patterns.web_identity",
+    "identity_center_role_arn": "cdk_iam_roles.patterns.elevated_user",
 }
 
 __all__ = [
@@ -60,6 +74,7 @@ __all__ = [
     "ServiceRole",
     "TerraformCloud",
     "WebIdentityRole",
+    "identity_center_role_arn",
 ]
 
 

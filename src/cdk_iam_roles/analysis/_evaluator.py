@@ -1,0 +1,527 @@
+"""IAM's policy evaluation logic, offline.
+
+The order and the combination rules follow
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from cdk_iam_roles.analysis._compile import CompiledStatement
+from cdk_iam_roles.analysis._conditions import Context
+from cdk_iam_roles.analysis._model import (
+    ConditionFailure,
+    Decision,
+    PolicyKind,
+    PolicySet,
+    Reason,
+    ReasonCode,
+    Request,
+    Unevaluable,
+)
+from cdk_iam_roles.analysis._principals import Caller, MatchKind, parse_caller
+
+_MATCH = 1
+_NO = 0
+_UNKNOWN = 2
+
+# Requests authorized by the role's trust policy: the trust policy must always allow,
+# even within one account.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required
+TRUST_ACTIONS = frozenset(
+    {
+        "sts:assumerole",
+        "sts:assumerolewithsaml",
+        "sts:assumerolewithwebidentity",
+        "sts:tagsession",
+        "sts:setsourceidentity",
+        "sts:setcontext",
+    }
+)
+
+# When several entries of one Principal element name the caller, the most specific one
+# decides which limits the grant is subject to.
+_KIND_RANK: dict[MatchKind, int] = {
+    "session": 0,
+    "user": 1,
+    "service": 1,
+    "federated": 1,
+    "canonical": 1,
+    "self": 2,
+    "wildcard": 3,
+    "role": 4,
+    "account": 5,
+}
+
+
+class _Hit:
+    """A statement whose Action, Resource and Principal matched, with its conditions' fate."""
+
+    __slots__ = ("failures", "kind", "statement", "status", "unknown")
+
+    def __init__(
+        self,
+        statement: CompiledStatement,
+        status: int,
+        kind: MatchKind | None,
+        failures: tuple[ConditionFailure, ...],
+        unknown: tuple[Unevaluable, ...],
+    ) -> None:
+        self.statement = statement
+        self.status = status
+        self.kind = kind
+        self.failures = failures
+        self.unknown = unknown
+
+
+def _normalize_context(
+    context: Mapping[str, str | Sequence[str]],
+) -> dict[str, str | tuple[str, ...]]:
+    # Context key names are case-insensitive.
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+    normalized: dict[str, str | tuple[str, ...]] = {}
+    for key, value in context.items():
+        lower = key.lower()
+        given: str | tuple[str, ...] = (
+            value if isinstance(value, str) else tuple(str(item) for item in value)
+        )
+        if lower in normalized:
+            before = normalized[lower]
+            merged = (before,) if isinstance(before, str) else before
+            given = merged + ((given,) if isinstance(given, str) else given)
+        normalized[lower] = given
+    return normalized
+
+
+def _apply(
+    statement: CompiledStatement,
+    action: str,
+    resource: str,
+    caller: Caller,
+    context: Context,
+    boundary_present: bool,
+) -> _Hit | None:
+    """Match one statement; ``None`` when it certainly does not apply before conditions.
+
+    ``action`` is lower-case: actions are case-insensitive.
+    """
+    unknown = statement.problems
+    if statement.action is not None and not statement.action(action):
+        return None
+    if statement.resource is not None and not statement.resource(resource, context):
+        return None
+    kind: MatchKind | None = None
+    entries = statement.principals
+    if entries is not None:
+        if statement.not_principal:
+            named = any(entry.matches(caller) is not None for entry in entries)
+            # "The NotPrincipal element with a Deny effect will always deny any IAM
+            # principal that has a permissions boundary policy attached".
+            # https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+            if statement.effect == "Deny" and boundary_present and caller.is_aws_identity:
+                named = False
+            if named:
+                return None
+            kind = "wildcard"
+        else:
+            best: MatchKind | None = None
+            for entry in entries:
+                found = entry.matches(caller)
+                if found is not None and (best is None or _KIND_RANK[found] < _KIND_RANK[best]):
+                    best = found
+            if best is None:
+                return None
+            kind = best
+    if not statement.clauses:
+        return _Hit(statement, _UNKNOWN if unknown else _MATCH, kind, (), unknown)
+    failures: list[ConditionFailure] = []
+    clause_unknown: list[Unevaluable] = []
+    for clause in statement.clauses:
+        if isinstance(clause, Unevaluable):
+            clause_unknown.append(clause)
+            continue
+        holds, expected = clause.evaluate(context)
+        if holds is None:
+            given = context.get(clause.key.lower())
+            detail = (
+                f"the request gives a multivalued {list(given or ())} but the operator has "
+                "no ForAnyValue:/ForAllValues: set operator"
+                if not isinstance(given, str) and ":" not in clause.operator
+                else f"the request value {given!r} cannot be compared by {clause.operator}"
+            )
+            clause_unknown.append(
+                Unevaluable(
+                    statement.ref,
+                    "Condition",
+                    f"{clause.operator} {clause.key}: {detail}",
+                    statement.ref.kind,
+                )
+            )
+        elif not holds:
+            given = context.get(clause.key.lower())
+            actual = (given,) if isinstance(given, str) else given
+            failures.append(ConditionFailure(clause.key, clause.operator, expected, actual))
+    if clause_unknown:
+        unknown = unknown + tuple(clause_unknown)
+    if failures:
+        status = _NO
+    elif unknown:
+        status = _UNKNOWN
+    else:
+        status = _MATCH
+    return _Hit(statement, status, kind, tuple(failures), unknown)
+
+
+def _hits(
+    statements: Iterable[CompiledStatement],
+    action: str,
+    resource: str,
+    caller: Caller,
+    context: Context,
+    boundary_present: bool,
+) -> list[_Hit]:
+    found: list[_Hit] = []
+    for statement in statements:
+        hit = _apply(statement, action, resource, caller, context, boundary_present)
+        if hit is not None:
+            found.append(hit)
+    return found
+
+
+def _allows(hits: Iterable[_Hit]) -> list[_Hit]:
+    return [hit for hit in hits if hit.statement.effect == "Allow" and hit.status == _MATCH]
+
+
+_KIND_LABELS: dict[PolicyKind, str] = {
+    "identity": "identity-based policy",
+    "resource": "resource-based policy",
+    "boundary": "permissions boundary",
+    "scp": "service control policy",
+    "rcp": "resource control policy",
+    "session": "session policy",
+}
+
+
+def _label_kind(kind: PolicyKind) -> str:
+    return _KIND_LABELS[kind]
+
+
+class _Collector:
+    """Gathers near misses and unevaluable allow statements for an implicit deny."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.reasons: list[Reason] = []
+        self.unevaluable: list[Unevaluable] = []
+
+    def near_misses(self, hits: Iterable[_Hit]) -> None:
+        for hit in hits:
+            if hit.statement.effect != "Allow":
+                continue
+            ref = hit.statement.ref
+            if hit.failures:
+                self.reasons.append(
+                    Reason(
+                        "condition-not-met",
+                        f"{ref.label()} would allow {self.request.action} but its conditions "
+                        "do not hold",
+                        ref,
+                        hit.failures,
+                        policy_kind=ref.kind,
+                    )
+                )
+            elif hit.status == _UNKNOWN:
+                for problem in hit.unknown:
+                    self.unevaluable.append(problem)
+                    self.reasons.append(
+                        Reason(
+                            "unevaluable",
+                            f"{problem.describe()} (cannot be evaluated, so it grants nothing)",
+                            ref,
+                            unevaluable=problem,
+                            policy_kind=ref.kind,
+                        )
+                    )
+
+
+def evaluate(request: Request, policies: PolicySet) -> Decision:
+    """Decide whether a request is allowed by a set of policies, as AWS IAM would.
+
+    Explicit denies in any policy win; every SCP level must allow (for identities of
+    member accounts); RCP denies apply to the resource; within one account an allow in
+    the identity-based policies (limited by the permissions boundary and the session
+    policy) or a resource-based policy that names the caller suffices; across accounts
+    both sides must allow. ``sts:AssumeRole*`` always needs the trust policy
+    (`PolicySet.resource`) to allow. Whatever cannot be evaluated never grants, and a
+    Deny that cannot be evaluated prevents an Allow.
+
+    Args:
+        request: the principal, action, resource and context. Required.
+        policies: the policies that apply. Required.
+
+    Example:
+        >>> policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        ...     "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}/*"}]}
+        >>> evaluate(Request("arn:aws:iam::111122223333:user/bob", "s3:GetObject",
+        ...     "arn:aws:s3:::b/bob/x", context={"aws:username": "bob"}),
+        ...     PolicySet(identity=[policy])).outcome
+        'Allowed'
+    """
+    compiled = policies.compiled()
+    caller = parse_caller(request.principal)
+    context = _normalize_context(request.context)
+    action = request.action
+    resource = request.resource
+    boundary_present = compiled.boundary is not None
+
+    lower_action = action.lower()
+
+    def hits(statements: Iterable[CompiledStatement]) -> list[_Hit]:
+        return _hits(statements, lower_action, resource, caller, context, boundary_present)
+
+    aws_identity = caller.is_aws_identity
+    # Identity policies, boundaries, session policies and SCPs belong to IAM identities;
+    # a service principal or a federated provider is judged by the resource policy.
+    identity_hits = hits(compiled.identity) if aws_identity else []
+    boundary_hits = hits(compiled.boundary) if aws_identity and compiled.boundary else []
+    session_hits = hits(compiled.session) if aws_identity and compiled.session else []
+    resource_hits = hits(compiled.resource) if compiled.resource is not None else []
+    # SCPs do not affect the management account.
+    # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+    scp_levels = (
+        [hits(level) for level in compiled.scps]
+        if aws_identity and not policies.principal_in_management_account
+        else []
+    )
+    # RCPs do not affect resources of the management account; RCPFullAWSAccess is
+    # attached to every level and cannot be detached, so only their denies matter.
+    # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+    rcp_levels = (
+        [hits(level) for level in compiled.rcps]
+        if not policies.resource_in_management_account
+        else []
+    )
+
+    # 1. Explicit deny in any policy wins.
+    denies: list[Reason] = []
+    unevaluable_denies: list[Reason] = []
+    unevaluable: list[Unevaluable] = []
+    layers: list[list[_Hit]] = [identity_hits, boundary_hits, session_hits, resource_hits]
+    layers.extend(scp_levels)
+    layers.extend(rcp_levels)
+    for layer in layers:
+        for hit in layer:
+            ref = hit.statement.ref
+            if hit.statement.effect != "Deny":
+                continue
+            if hit.status == _MATCH:
+                code: ReasonCode = (
+                    "not-principal-deny-with-boundary"
+                    if hit.statement.not_principal and boundary_present
+                    else "explicit-deny"
+                )
+                denies.append(
+                    Reason(
+                        code,
+                        f"{ref.label()} ({_label_kind(ref.kind)}) explicitly denies "
+                        f"{action} on {resource}",
+                        ref,
+                        policy_kind=ref.kind,
+                    )
+                )
+            elif hit.status == _UNKNOWN:
+                for problem in hit.unknown:
+                    unevaluable.append(problem)
+                    unevaluable_denies.append(
+                        Reason(
+                            "unevaluable",
+                            f"{problem.describe()} (a Deny that cannot be evaluated is "
+                            "assumed to deny)",
+                            ref,
+                            unevaluable=problem,
+                            policy_kind=ref.kind,
+                        )
+                    )
+    if denies:
+        return Decision("ExplicitDeny", tuple(denies + unevaluable_denies), tuple(unevaluable))
+
+    collector = _Collector(request)
+    reasons: list[Reason] = []
+    granted_by: list[_Hit] = []
+    blocked = False
+
+    # 2. Every SCP level must allow.
+    for number, level in enumerate(scp_levels):
+        allows = _allows(level)
+        if allows:
+            granted_by.append(allows[0])
+            continue
+        blocked = True
+        reasons.append(
+            Reason(
+                "scp-no-allow",
+                f"no service control policy at organization level {number} allows {action}",
+                policy_kind="scp",
+            )
+        )
+        collector.near_misses(level)
+
+    # 3. Identity-based side: identity allow, within the boundary and the session policy.
+    identity_allows = _allows(identity_hits)
+    boundary_ok = compiled.boundary is None or not aws_identity or bool(_allows(boundary_hits))
+    session_ok = compiled.session is None or not aws_identity or bool(_allows(session_hits))
+    identity_path = aws_identity and bool(identity_allows) and boundary_ok and session_ok
+    resource_allows = _allows(resource_hits)
+    trust_action = action.lower() in TRUST_ACTIONS
+    resource_account = request.resource_account or caller.account
+    same_account = caller.account is not None and caller.account == resource_account
+
+    def direct_grant(kind: MatchKind | None) -> bool:
+        # A resource policy naming the session ARN grants past both the boundary and the
+        # session policy; naming an IAM user ARN, past the boundary only; naming the
+        # role ARN, within both (the role's permissions are capped before the session
+        # exists). Naming the account delegates to the identity-based policies.
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
+        if kind in ("session", "service", "federated", "canonical"):
+            return True
+        if kind == "user":
+            return session_ok
+        if kind == "wildcard":
+            # AWS does not say how "*" interacts with the two limits; we treat it like an
+            # entry naming the caller for the boundary and, conservatively, as limited
+            # by the session policy.
+            return session_ok
+        if kind in ("role", "self"):
+            return boundary_ok and session_ok
+        return False
+
+    direct = [hit for hit in resource_allows if direct_grant(hit.kind)]
+    if not aws_identity:
+        granted = bool(resource_allows)
+        if not granted:
+            reasons.append(
+                Reason(
+                    "no-matching-allow",
+                    f"no resource-based policy statement allows {caller.raw} to call {action}",
+                    policy_kind="resource",
+                )
+            )
+        granted_by.extend(resource_allows[:1])
+    elif trust_action and compiled.resource is None:
+        granted = False
+        reasons.append(
+            Reason(
+                "trust-policy-missing",
+                f"{action} needs the role's trust policy to allow it; none was given",
+                policy_kind="resource",
+            )
+        )
+    elif same_account and not trust_action:
+        granted = identity_path or bool(direct)
+        if identity_path:
+            granted_by.extend(identity_allows[:1])
+        elif direct:
+            granted_by.extend(direct[:1])
+    elif same_account:
+        granted = bool(direct) or (identity_path and bool(resource_allows))
+        if direct:
+            granted_by.extend(direct[:1])
+        elif granted:
+            granted_by.extend(identity_allows[:1] + resource_allows[:1])
+    else:
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+        granted = identity_path and bool(resource_allows)
+        if granted:
+            granted_by.extend(identity_allows[:1] + resource_allows[:1])
+        elif identity_path:
+            reasons.append(
+                Reason(
+                    "cross-account-resource-no-allow",
+                    f"across accounts ({caller.account} → {resource_account}) the "
+                    f"resource-based policy must also allow {action}, and it does not",
+                    policy_kind="resource",
+                )
+            )
+        elif resource_allows:
+            reasons.append(
+                Reason(
+                    "cross-account-identity-no-allow",
+                    f"across accounts the caller's own identity-based policies must also "
+                    f"allow {action}",
+                    policy_kind="identity",
+                )
+            )
+
+    if not granted and aws_identity:
+        if (
+            not identity_allows
+            and not direct
+            and not any(r.code.startswith("cross-account") for r in reasons)
+        ):
+            reasons.append(
+                Reason(
+                    "no-matching-allow",
+                    f"no identity-based or resource-based policy statement allows {action} "
+                    f"on {resource}",
+                    policy_kind="identity",
+                )
+            )
+        if identity_allows and not boundary_ok:
+            reasons.append(
+                Reason(
+                    "boundary-no-allow",
+                    f"the permissions boundary does not allow {action}",
+                    policy_kind="boundary",
+                )
+            )
+            collector.near_misses(boundary_hits)
+        if (identity_allows or resource_allows) and not session_ok:
+            reasons.append(
+                Reason(
+                    "session-no-allow",
+                    f"the session policy does not allow {action}",
+                    policy_kind="session",
+                )
+            )
+            collector.near_misses(session_hits)
+        if trust_action and not resource_allows and compiled.resource is not None:
+            reasons.append(
+                Reason(
+                    "no-matching-allow",
+                    f"the role's trust policy does not allow {caller.raw} to call {action}",
+                    policy_kind="resource",
+                )
+            )
+        collector.near_misses(identity_hits)
+    if not granted:
+        collector.near_misses(resource_hits)
+
+    reasons.extend(collector.reasons)
+    unevaluable.extend(collector.unevaluable)
+    if granted and not blocked:
+        # Report what could not be evaluated even when other statements allowed.
+        for layer in layers:
+            for hit in layer:
+                if hit.statement.effect == "Allow" and hit.status == _UNKNOWN:
+                    unevaluable.extend(hit.unknown)
+    if blocked or not granted:
+        if unevaluable_denies:
+            reasons.extend(unevaluable_denies)
+        return Decision("ImplicitDeny", tuple(reasons), tuple(unevaluable))
+    if unevaluable_denies:
+        return Decision("ImplicitDeny", tuple(unevaluable_denies), tuple(unevaluable))
+    allowed = [
+        Reason(
+            "allowed-by",
+            f"{hit.statement.ref.label()} ({_label_kind(hit.statement.ref.kind)}) allows {action}",
+            hit.statement.ref,
+            policy_kind=hit.statement.ref.kind,
+        )
+        for hit in granted_by
+    ]
+    return Decision("Allowed", tuple(allowed), tuple(unevaluable))
