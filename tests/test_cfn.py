@@ -176,3 +176,24 @@ class TestLoading:
 def test_stack_template_paths_from_metadata() -> None:
     tpl = {"Resources": {"R": {"Type": "X", "Metadata": {"aws:cdk:path": "S/R/Resource"}}}}
     assert StackTemplate.from_template(tpl).path_of("R") == "S/R/Resource"
+
+
+def test_nested_stacks_of_a_synthesized_app_are_found(tmp_path: Path) -> None:
+    # app.synth() (unlike the CLI) writes no aws:asset:path metadata: the reader finds
+    # the nested template through the asset hash of TemplateURL.
+    import aws_cdk as cdk
+    from aws_cdk import aws_iam as iam
+
+    app = cdk.App(outdir=str(tmp_path))
+    parent = cdk.Stack(
+        app, "Parent", env=cdk.Environment(account="111111111111", region="us-east-1")
+    )
+    inner = cdk.NestedStack(parent, "Inner")
+    iam.Role(inner, "Worker", assumed_by=iam.AccountRootPrincipal())
+    app.synth()
+    stacks = {s.name: s for s in load_stacks(tmp_path)}
+    assert set(stacks) == {"Parent", "Parent/Inner"}
+    child = stacks["Parent/Inner"]
+    (role_id,) = [lid for lid, _ in child.resources_of_type("AWS::IAM::Role")]
+    assert child.path_of(role_id) == "Parent/Inner/Worker/Resource"
+    assert (child.account, child.region) == ("111111111111", "us-east-1")

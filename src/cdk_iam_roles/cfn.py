@@ -504,22 +504,70 @@ def _record_paths(stack: StackTemplate, metadata: object) -> None:
                 stack.paths.setdefault(str(entry.get("data")), str(path).lstrip("/"))
 
 
-def _nested_stacks(parent: StackTemplate, root: Path) -> Iterator[StackTemplate]:
-    for logical_id, resource in parent.resources_of_type("AWS::CloudFormation::Stack"):
-        metadata = resource.get("Metadata") or {}
-        asset = metadata.get("aws:asset:path") if isinstance(metadata, Mapping) else None
-        if not isinstance(asset, str) or not (root / asset).is_file():
+def _asset_files(root: Path) -> dict[str, str]:
+    """Asset hash → file name, from the assembly's asset manifests (``*.assets.json``)."""
+    files: dict[str, str] = {}
+    for manifest in sorted(root.glob("*.assets.json")):
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             continue
-        loaded = load_template(root / asset)
+        entries = data.get("files") if isinstance(data, Mapping) else None
+        for asset_hash, entry in entries.items() if isinstance(entries, Mapping) else ():
+            source = entry.get("source") if isinstance(entry, Mapping) else None
+            if isinstance(source, Mapping) and isinstance(source.get("path"), str):
+                files[str(asset_hash)] = source["path"]
+    return files
+
+
+def _nested_template(
+    resource: Mapping[str, Any], root: Path, assets: dict[str, str]
+) -> Path | None:
+    """The file of a nested stack: from ``aws:asset:path`` metadata (the CDK CLI writes
+    it), else from the asset hash at the end of ``TemplateURL``."""
+    metadata = resource.get("Metadata") or {}
+    asset = metadata.get("aws:asset:path") if isinstance(metadata, Mapping) else None
+    if isinstance(asset, str) and (root / asset).is_file():
+        return root / asset
+    props = resource.get("Properties") or {}
+    url = props.get("TemplateURL") if isinstance(props, Mapping) else None
+    parts: list[Any] = [url]
+    if isinstance(url, Mapping) and isinstance(url.get("Fn::Join"), list):
+        join = url["Fn::Join"]
+        parts = join[1] if len(join) == 2 and isinstance(join[1], list) else []
+    last = next((p for p in reversed(parts) if isinstance(p, str)), None)
+    if last is None or not last.endswith(".json"):
+        return None
+    name = assets.get(last.rsplit("/", 1)[-1][: -len(".json")])
+    return root / name if name and (root / name).is_file() else None
+
+
+def _nested_stacks(
+    parent: StackTemplate, root: Path, assets: dict[str, str] | None = None
+) -> Iterator[StackTemplate]:
+    assets = _asset_files(root) if assets is None else assets
+    for logical_id, resource in parent.resources_of_type("AWS::CloudFormation::Stack"):
+        file = _nested_template(resource, root, assets)
+        if file is None:
+            continue
+        loaded = load_template(file)
+        resource_path = parent.path_of(logical_id)
+        own = resource_path.rsplit("/", 1)[-1].removesuffix(".NestedStackResource")
+        # ".../Inner.NestedStack/Inner.NestedStackResource" is the construct "…/Inner".
+        prefix = resource_path.rsplit("/", 2)[0] + f"/{own}/"
         child = StackTemplate.from_template(
             loaded.template,
-            name=f"{parent.name}/{parent.path_of(logical_id).rsplit('/', 1)[-1]}",
+            name=f"{parent.name}/{own}",
             account=parent.account,
             region=parent.region,
-            source=str(root / asset),
+            source=str(file),
         )
+        # The assembly records the nested stack's construct paths on its parent.
+        for child_id, path in parent.paths.items():
+            if path.startswith(prefix) and child_id in child.resources:
+                child.paths.setdefault(child_id, path)
         yield child
-        yield from _nested_stacks(child, root)
+        yield from _nested_stacks(child, root, assets)
 
 
 def load_stacks(path: str | Path) -> list[StackTemplate]:
