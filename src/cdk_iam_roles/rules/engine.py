@@ -31,6 +31,9 @@ def check_stack(
 ) -> list[Finding]:
     """All findings of the template rules on one stack, errors first.
 
+    Rules never raise on odd input; if one fails anyway, its failure is an error-level
+    finding of that rule (the stack is then not known to be safe), never an exception.
+
     Args:
         stack: the stack to check.
         settings: quotas and disabled rules (default: AWS's default quotas).
@@ -42,7 +45,20 @@ def check_stack(
     for rule in rules if rules is not None else template_rules():
         if rule.info.id in settings.disabled:
             continue
-        findings.extend(rule.check(view))
+        try:
+            findings.extend(rule.check(view))
+        except Exception as exc:  # fail closed: a rule that could not run is an error
+            findings.append(
+                Finding(
+                    rule_id=rule.info.id,
+                    severity=Severity.ERROR,
+                    stack=stack.name,
+                    logical_id="",
+                    path=stack.name,
+                    message=f"the rule could not check this stack ({type(exc).__name__}: {exc})",
+                    fix="Report this with the template; the stack was not checked by this rule.",
+                )
+            )
     findings.sort(key=lambda f: (_ORDER[f.severity], f.stack, f.path, f.rule_id, f.message))
     return findings
 

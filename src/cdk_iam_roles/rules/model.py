@@ -60,7 +60,9 @@ class RuleInfo:
     doc: str
     scopes: frozenset[Scope] = field(default_factory=lambda: frozenset({Scope.CONSTRUCT}))
 
-    def problem(self, argument: str, message: str, value: object, fix: str | None = None) -> Problem:
+    def problem(
+        self, argument: str, message: str, value: object, fix: str | None = None
+    ) -> Problem:
         """A construct-time :class:`~cdk_iam_roles.errors.Problem` under this rule."""
         return Problem(argument, message, value, fix or self.fix, self.id)
 

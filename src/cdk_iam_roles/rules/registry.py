@@ -4,7 +4,9 @@ Template rules live one per module in :mod:`cdk_iam_roles.rules.checks`, each mo
 defining ``RULE`` (a :class:`~cdk_iam_roles.rules.model.TemplateRule`). Construct-time
 rules are :class:`~cdk_iam_roles.rules.model.RuleInfo` constants in the modules of
 :mod:`cdk_iam_roles.rules.construct`, one module per pattern family. Both packages are
-discovered, so adding a rule is adding a module; a test keeps IDs unique.
+discovered, so adding a rule is adding a module; a test keeps IDs unique. The
+organisation rules (IAMR-ORG-*, :mod:`cdk_iam_roles.rules.org`) are template rules
+configured by an ``OrgStandard``; they are listed in the catalog too.
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ def all_rules() -> tuple[RuleInfo, ...]:
                 _add(by_id, value)
     for template_rule in template_rules():
         _add(by_id, template_rule.info)
+    from cdk_iam_roles.rules.org import ORG_RULES  # imports checks: load after them
+
+    for info in ORG_RULES:
+        _add(by_id, info)
     return tuple(by_id[k] for k in sorted(by_id))
 
 

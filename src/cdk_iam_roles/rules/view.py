@@ -132,9 +132,25 @@ class TemplateView:
         """Logical IDs of the template's roles."""
         return frozenset(role.logical_id for role in self.roles)
 
-    def _points_at(self, value: object, logical_id: str) -> bool:
-        target = role_arn_target(value)
-        return target is not None and target[0] == logical_id
+    @cached_property
+    def _attachments(self) -> dict[str, dict[str, list[tuple[str, Any]]]]:
+        """Policies of the template by the role they attach to (built once per template)."""
+        index: dict[str, dict[str, list[tuple[str, Any]]]] = {}
+
+        def add(kind: str, value: object, logical_id: str, document: Any) -> None:
+            target = role_arn_target(value)
+            if target is not None and target[0] in self.role_ids:
+                index.setdefault(target[0], {}).setdefault(kind, []).append((logical_id, document))
+
+        for logical_id, props in self.resources_of_type("AWS::IAM::Policy"):
+            for role in as_list(props.get("Roles")):
+                add("inline", role, logical_id, props.get("PolicyDocument"))
+        for logical_id, props in self.resources_of_type("AWS::IAM::RolePolicy"):
+            add("inline", props.get("RoleName"), logical_id, props.get("PolicyDocument"))
+        for logical_id, props in self.resources_of_type("AWS::IAM::ManagedPolicy"):
+            for role in as_list(props.get("Roles")):
+                add("managed", role, logical_id, props.get("PolicyDocument"))
+        return index
 
     def inline_policies(self, role_id: str) -> list[tuple[str, Any]]:
         """Inline policy documents of one role: where each is defined, and the document.
@@ -147,19 +163,15 @@ class TemplateView:
         for policy in as_list(props.get("Policies")):
             if isinstance(policy, Mapping):
                 found.append((role_id, policy.get("PolicyDocument")))
-        for logical_id, policy_props in self.resources_of_type("AWS::IAM::Policy"):
-            if any(self._points_at(r, role_id) for r in as_list(policy_props.get("Roles"))):
-                found.append((logical_id, policy_props.get("PolicyDocument")))
-        for logical_id, policy_props in self.resources_of_type("AWS::IAM::RolePolicy"):
-            if self._points_at(policy_props.get("RoleName"), role_id):
-                found.append((logical_id, policy_props.get("PolicyDocument")))
+        found.extend(self._attachments.get(role_id, {}).get("inline", []))
         return found
 
     def managed_policies(self, role_id: str) -> list[Any]:
         """Managed policies attached to one role: ARNs (or unknowns) and template policies.
 
         A ``ManagedPolicyArns`` entry that is a ``Ref`` to a template
-        ``AWS::IAM::ManagedPolicy`` and the same policy's ``Roles`` count once.
+        ``AWS::IAM::ManagedPolicy`` and the same policy's ``Roles`` count once; a template
+        policy appears as a :class:`~cdk_iam_roles.cfn.ResourceRef`.
         """
         attached: list[Any] = []
         seen: set[str] = set()
@@ -170,10 +182,8 @@ class TemplateView:
                     continue
                 seen.add(arn.logical_id)
             attached.append(arn)
-        for logical_id, policy_props in self.resources_of_type("AWS::IAM::ManagedPolicy"):
-            if logical_id in seen:
-                continue
-            if any(self._points_at(r, role_id) for r in as_list(policy_props.get("Roles"))):
+        for logical_id, _ in self._attachments.get(role_id, {}).get("managed", []):
+            if logical_id not in seen:
                 seen.add(logical_id)
                 attached.append(ResourceRef(logical_id))
         return attached

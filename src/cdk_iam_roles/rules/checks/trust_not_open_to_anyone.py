@@ -18,7 +18,7 @@ from cdk_iam_roles.rules.view import TemplateView, as_list, principal_values
 INFO = RuleInfo(
     id="IAMR-TRUST-001",
     severity=Severity.ERROR,
-    what="A trust policy allows any AWS principal (\"*\") without a condition pinning the caller.",
+    what='A trust policy allows any AWS principal ("*") without a condition pinning the caller.',
     why=(
         "Anyone with an AWS account could assume the role. Only aws:PrincipalOrgID, "
         "aws:PrincipalOrgPaths, aws:PrincipalAccount or aws:PrincipalArn pin the caller; "
@@ -80,7 +80,7 @@ def check(view: TemplateView) -> Iterator[Finding]:
             yield view.finding(
                 INFO,
                 role.logical_id,
-                f"trust policy {label} allows Principal \"*\" with no condition on "
+                f'trust policy {label} allows Principal "*" with no condition on '
                 "aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn",
             )
 

@@ -51,7 +51,9 @@ def check(view: TemplateView) -> Iterator[Finding]:
             label = f"statement {sid!r}" if isinstance(sid, str) else f"statement {index}"
             for element in ("NotPrincipal", "Resource", "NotResource", "NotAction"):
                 if element in statement:
-                    yield view.finding(INFO, role.logical_id, f"trust policy {label} uses {element}")
+                    yield view.finding(
+                        INFO, role.logical_id, f"trust policy {label} uses {element}"
+                    )
             for action in as_list(statement.get("Action")):
                 if isinstance(action, str) and action.lower() not in TRUST_ACTIONS:
                     yield view.finding(

@@ -1,0 +1,238 @@
+"""``cdk-iam-roles check PATH``: run the rules over a cdk.out or a template.
+
+Reads every stack of a cloud assembly (nested stages and nested stacks too) or one
+template (JSON or YAML), runs every template rule, and prints the findings as text,
+JSON or SARIF 2.1.0. Exit codes: 0 no error-level finding, 1 error findings, 2
+unusable input (one line on stderr, no traceback). It never imports ``aws_cdk``.
+
+Example:
+    >>> from cdk_iam_roles.cli import main
+    >>> main(["check", "cdk.out", "--format", "sarif"])  # doctest: +SKIP
+    0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from cdk_iam_roles import __version__
+from cdk_iam_roles.cfn import StackTemplate, load_stacks
+from cdk_iam_roles.errors import InputError
+from cdk_iam_roles.rules.engine import check_stack, has_errors
+from cdk_iam_roles.rules.model import Finding, RuleInfo, Severity
+from cdk_iam_roles.rules.registry import all_rules, template_rules
+from cdk_iam_roles.rules.view import RuleSettings
+
+__all__ = ["HELP", "NAME", "configure", "run", "sarif_report"]
+
+NAME = "check"
+HELP = "Run the rules over a cdk.out folder or a CloudFormation template (JSON or YAML)."
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+# SARIF's result levels: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    return value
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the ``check`` arguments."""
+    defaults = RuleSettings()
+    parser.add_argument("path", help="a cdk.out folder, or one template file (JSON or YAML)")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="output format (default: text)",
+    )
+    parser.add_argument(
+        "--min-severity",
+        choices=("error", "warning", "info"),
+        default="info",
+        help="least severe finding to print (default: info, which lists unknown values)",
+    )
+    parser.add_argument(
+        "--disable",
+        action="append",
+        default=[],
+        metavar="RULE_ID",
+        help="a rule ID not to run (repeat, or separate with commas)",
+    )
+    parser.add_argument(
+        "--trust-policy-max-chars",
+        type=_positive,
+        default=defaults.trust_policy_max_chars,
+        help=f"trust policy quota, characters without whitespace "
+        f"(default: {defaults.trust_policy_max_chars})",
+    )
+    parser.add_argument(
+        "--inline-policies-max-chars",
+        type=_positive,
+        default=defaults.inline_policies_max_chars,
+        help=f"inline policies of a role together (default: {defaults.inline_policies_max_chars})",
+    )
+    parser.add_argument(
+        "--managed-policy-max-chars",
+        type=_positive,
+        default=defaults.managed_policy_max_chars,
+        help=f"one managed policy (default: {defaults.managed_policy_max_chars})",
+    )
+    parser.add_argument(
+        "--managed-policies-per-role",
+        type=_positive,
+        default=defaults.managed_policies_per_role,
+        help=f"managed policies per role (default: {defaults.managed_policies_per_role})",
+    )
+
+
+def _settings(args: argparse.Namespace) -> RuleSettings:
+    disabled: set[str] = set()
+    for item in args.disable:
+        disabled.update(part.strip() for part in str(item).split(",") if part.strip())
+    known = {r.info.id for r in template_rules()}
+    unknown = sorted(disabled - known)
+    if unknown:
+        raise InputError(f"--disable: not a template rule ID: {', '.join(unknown)}")
+    return RuleSettings(
+        trust_policy_max_chars=args.trust_policy_max_chars,
+        inline_policies_max_chars=args.inline_policies_max_chars,
+        managed_policy_max_chars=args.managed_policy_max_chars,
+        managed_policies_per_role=args.managed_policies_per_role,
+        disabled=frozenset(disabled),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the stacks at ``args.path``; 0 clean, 1 error findings (2 via InputError)."""
+    settings = _settings(args)
+    stacks = load_stacks(args.path)
+    limit = _RANK[Severity(args.min_severity)]
+    findings: list[Finding] = []
+    for stack in stacks:
+        findings.extend(check_stack(stack, settings=settings))
+    shown = [f for f in findings if _RANK[f.severity] <= limit]
+    if args.format == "json":
+        print(json.dumps(json_report(stacks, shown), indent=2))
+    elif args.format == "sarif":
+        print(json.dumps(sarif_report(stacks, shown), indent=2))
+    else:
+        print(text_report(stacks, shown))
+    return 1 if has_errors(findings) else 0
+
+
+def _summary(stacks: Sequence[StackTemplate], findings: Sequence[Finding]) -> dict[str, int]:
+    roles = sum(1 for s in stacks for _ in s.resources_of_type("AWS::IAM::Role"))
+    return {
+        "stacks": len(stacks),
+        "roles": roles,
+        "errors": sum(1 for f in findings if f.severity is Severity.ERROR),
+        "warnings": sum(1 for f in findings if f.severity is Severity.WARNING),
+        "info": sum(1 for f in findings if f.severity is Severity.INFO),
+    }
+
+
+def text_report(stacks: Sequence[StackTemplate], findings: Sequence[Finding]) -> str:
+    """Findings as lines for a terminal, with a summary line last."""
+    lines: list[str] = []
+    for f in findings:
+        lines.append(f"{str(f.severity).upper():7} {f.rule_id:16} {f.path}: {f.message}")
+        lines.append(f"{'':7} {'':16} fix: {f.fix}")
+    s = _summary(stacks, findings)
+    lines.append(
+        f"{s['errors']} error(s), {s['warnings']} warning(s), {s['info']} info in "
+        f"{s['stacks']} stack(s), {s['roles']} role(s)"
+    )
+    return "\n".join(lines)
+
+
+def json_report(stacks: Sequence[StackTemplate], findings: Sequence[Finding]) -> dict[str, Any]:
+    """Findings as JSON data: ``{"tool", "version", "summary", "findings"}``."""
+    return {
+        "tool": "cdk-iam-roles",
+        "version": __version__,
+        "summary": _summary(stacks, findings),
+        "findings": [f.as_dict() for f in findings],
+    }
+
+
+def _sarif_rule(info: RuleInfo) -> dict[str, Any]:
+    return {
+        "id": info.id,
+        "name": info.id.replace("-", ""),
+        "shortDescription": {"text": info.what},
+        "fullDescription": {"text": f"{info.what} {info.why}"},
+        "help": {"text": info.fix},
+        "helpUri": info.doc,
+        "defaultConfiguration": {"level": _SARIF_LEVEL[info.severity]},
+        "properties": {"tags": ["security", "iam"]},
+    }
+
+
+def sarif_report(stacks: Sequence[StackTemplate], findings: Sequence[Finding]) -> dict[str, Any]:
+    """Findings as a SARIF 2.1.0 log with one run (tool, rules, results)."""
+    sources = {s.name: s.source for s in stacks}
+    catalog = [r for r in all_rules() if any(t.info is r for t in template_rules())]
+    known = {r.id for r in catalog}
+    extra = sorted({f.rule_id for f in findings} - known)
+    rules = [_sarif_rule(r) for r in catalog]
+    for rule_id in extra:  # never expected: every template rule is in the catalog
+        rules.append({"id": rule_id, "shortDescription": {"text": rule_id}})
+    index = {r["id"]: i for i, r in enumerate(rules)}
+    results: list[dict[str, Any]] = []
+    for f in findings:
+        location: dict[str, Any] = {
+            "logicalLocations": [
+                {"name": f.logical_id, "fullyQualifiedName": f.path, "kind": "resource"}
+            ]
+        }
+        source = sources.get(f.stack)
+        if source:
+            location["physicalLocation"] = {"artifactLocation": {"uri": _uri(source)}}
+        results.append(
+            {
+                "ruleId": f.rule_id,
+                "ruleIndex": index[f.rule_id],
+                "level": _SARIF_LEVEL[f.severity],
+                "message": {"text": f"{f.message}. Fix: {f.fix}"},
+                "locations": [location],
+            }
+        )
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "cdk-iam-roles",
+                        "version": __version__,
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+
+
+def _uri(path: str) -> str:
+    return path.replace("\\", "/")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from cdk_iam_roles.cli import main
+
+    sys.exit(main(["check", *sys.argv[1:]]))
