@@ -49,6 +49,8 @@ rules-doc: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_synth.py
+	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_evaluator.py
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .pytest_cache .mypy_cache .ruff_cache

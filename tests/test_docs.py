@@ -1,8 +1,14 @@
-"""Every ```python sample in README.md and docs/ runs (samples of one file share a namespace)."""
+"""Every ```python sample in README.md and docs/ runs (samples of one file share a namespace).
+
+Samples run in a fresh folder holding ``cdk.out``: the examples app, synthesized once, so
+that samples reading an assembly (``load_stacks("cdk.out")``) work as a reader's would
+after ``make synth``.
+"""
 
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,10 +22,25 @@ def _with_samples() -> list[Path]:
     return [f for f in FILES if BLOCK.search(f.read_text(encoding="utf-8"))]
 
 
+@pytest.fixture(scope="session")
+def examples_assembly(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import aws_cdk as cdk
+
+    sys.path.insert(0, str(ROOT))
+    from examples.app import build_app
+
+    out = tmp_path_factory.mktemp("examples") / "cdk.out"
+    build_app(cdk.App(outdir=str(out))).synth()
+    return out
+
+
 @pytest.mark.parametrize("doc", _with_samples(), ids=lambda p: str(p.relative_to(ROOT)))
-def test_samples_run(doc: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_samples_run(
+    doc: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, examples_assembly: Path
+) -> None:
+    (tmp_path / "cdk.out").symlink_to(examples_assembly, target_is_directory=True)
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": f"docs_{doc.stem}"}
     for number, match in enumerate(BLOCK.finditer(doc.read_text(encoding="utf-8")), 1):
         code = compile(match.group(1), f"{doc.name} sample {number}", "exec")
-        exec(code, namespace)
+        exec(code, namespace)  # noqa: S102 - running our own documentation samples

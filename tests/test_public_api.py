@@ -29,6 +29,7 @@ EXPECTED = [
     "TerraformCloud",
     "WebIdentityRole",
     "identity_center_role_arn",
+    "oidc_provider_for",
 ]
 
 
@@ -60,6 +61,7 @@ PURE_MODULES = [
     "cdk_iam_roles.trust.document",
     "cdk_iam_roles.trust.validate",
     "cdk_iam_roles.trust.confused_deputy",
+    "cdk_iam_roles.trust.identities",
     "cdk_iam_roles.rules",
     "cdk_iam_roles.analysis",
     "cdk_iam_roles.catalog",

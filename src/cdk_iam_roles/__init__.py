@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from cdk_iam_roles.patterns.federated import FederatedRole
     from cdk_iam_roles.patterns.service import ServiceRole
     from cdk_iam_roles.patterns.service_linked import ServiceLinkedRole
-    from cdk_iam_roles.patterns.web_identity import WebIdentityRole
+    from cdk_iam_roles.patterns.web_identity import WebIdentityRole, oidc_provider_for
     from cdk_iam_roles.plugin import IamRolesPlugin, OrgStandard
     from cdk_iam_roles.trust.identities import (
         CognitoIdentityPool,
@@ -53,6 +53,7 @@ _LAZY: dict[str, str] = {
     "TerraformCloud": "cdk_iam_roles.trust.identities",
     "WebIdentityRole": "cdk_iam_roles.patterns.web_identity",
     "identity_center_role_arn": "cdk_iam_roles.patterns.elevated_user",
+    "oidc_provider_for": "cdk_iam_roles.patterns.web_identity",
 }
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "TerraformCloud",
     "WebIdentityRole",
     "identity_center_role_arn",
+    "oidc_provider_for",
 ]
 
 

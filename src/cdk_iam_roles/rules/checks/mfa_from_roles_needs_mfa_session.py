@@ -31,7 +31,8 @@ INFO = RuleInfo(
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
         "id_credentials_mfa_configure-api-require.html"
     ),
-    scopes=frozenset({Scope.TEMPLATE}),
+    # Also raised as a warning by CrossAccountRole(require_mfa=True) with role principals.
+    scopes=frozenset({Scope.TEMPLATE, Scope.CONSTRUCT}),
 )
 
 
