@@ -43,4 +43,4 @@ def test_samples_run(
     namespace: dict[str, object] = {"__name__": f"docs_{doc.stem}"}
     for number, match in enumerate(BLOCK.finditer(doc.read_text(encoding="utf-8")), 1):
         code = compile(match.group(1), f"{doc.name} sample {number}", "exec")
-        exec(code, namespace)  # noqa: S102 - running our own documentation samples
+        exec(code, namespace)  # running our own documentation samples
