@@ -7,7 +7,6 @@ assembly too (the examples app, say).
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 from pathlib import Path
@@ -123,15 +122,6 @@ def test_json_of_the_app_counts_patterns(catalog: Catalog) -> None:
         "hand-written": 2,
     }
     assert data["summary"]["human_assumable"] == 4
-
-
-@pytest.mark.skipif(
-    not os.environ.get("CDK_IAM_ROLES_CATALOG_CDK_OUT"),
-    reason="set CDK_IAM_ROLES_CATALOG_CDK_OUT to check another cloud assembly",
-)
-def test_another_assembly() -> None:
-    catalog = check_assembly(os.environ["CDK_IAM_ROLES_CATALOG_CDK_OUT"])
-    assert catalog.roles
 
 
 # --- the samples of docs/cli-catalog.md and docs/cli-profiles.md -------------------------

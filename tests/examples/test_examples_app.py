@@ -79,3 +79,38 @@ def test_construct_paths_come_from_the_assembly(assembly: Path) -> None:
     service = next(s for s in stacks if s.name == "ServiceRoles")
     roles = [logical for logical, _ in service.resources_of_type("AWS::IAM::Role")]
     assert "ServiceRoles/OrderWorker/Resource" in {service.path_of(r) for r in roles}
+
+
+def test_catalog_formats_and_profiles_on_the_examples(assembly: Path) -> None:
+    """Every catalog format on the real examples app (JSON against its schema, the HTML
+    parsed for every role, the Mermaid graph), and the profiles parsed as INI."""
+    import configparser
+
+    sys.path.insert(0, str(ROOT / "tests" / "catalog"))
+    from catalog_checks import check_assembly
+
+    from cdk_iam_roles.catalog import render_profiles
+
+    catalog = check_assembly(assembly)
+    patterns = {role.pattern for role in catalog.roles}
+    assert {
+        "ServiceRole",
+        "CrossAccountRole",
+        "ElevatedUserRole",
+        "WebIdentityRole",
+        "FederatedRole",
+    } <= patterns
+    profiles = configparser.ConfigParser(interpolation=None)
+    profiles.read_string(render_profiles(catalog))
+    assert profiles.sections(), "no profile for any human-assumable example role"
+    for section in profiles.sections():
+        assert profiles[section]["role_arn"].startswith("arn:aws:iam::")
+
+
+def test_check_finds_no_error_on_the_examples(
+    assembly: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cdk_iam_roles.cli import main
+
+    assert main(["check", str(assembly)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("0 error(s)")
