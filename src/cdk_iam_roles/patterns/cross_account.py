@@ -10,10 +10,15 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from cdk_iam_roles.cfn import partition_of_region
 from cdk_iam_roles.defaults import CONSOLE_SWITCH_ROLE_MAX_CHARS
 from cdk_iam_roles.errors import Problem, ProblemCollector, RoleConfigError
-from cdk_iam_roles.patterns._base import PatternRole, check_common, construct_path, warn
+from cdk_iam_roles.patterns._base import (
+    PatternRole,
+    check_common,
+    construct_path,
+    stack_facts,
+    warn,
+)
 from cdk_iam_roles.rules.checks.mfa_from_roles_needs_mfa_session import INFO as MFA_FROM_ROLES
 from cdk_iam_roles.rules.construct import cross_account as rules
 from cdk_iam_roles.rules.construct import role as role_rules
@@ -89,8 +94,7 @@ def parse_iam_principal(value: str) -> IamPrincipalArn | str:
 
 def stack_partition(scope: Construct) -> str | None:
     """The partition of the stack's region, or ``None`` when the region is a token."""
-    region = cdk.Stack.of(scope).region
-    return None if is_token(region) else partition_of_region(region)
+    return stack_facts(scope).partition
 
 
 def switch_problems(switches: Mapping[str, object], rule: RuleInfo) -> list[Problem]:
@@ -270,7 +274,7 @@ class CrossAccountRole(PatternRole):
         check_common(bag, role_name=role_name, path=path, max_session_duration=max_session_duration)
         bag.raise_if_any(construct_path(scope, construct_id))
 
-        stack = cdk.Stack.of(scope)
+        stack = stack_facts(scope).stack
         root_partition = partition if partition is not None else stack.partition
         aws_principals = [*principals] + [
             f"arn:{root_partition}:iam::{account}:root" for account in accounts

@@ -10,9 +10,8 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from cdk_iam_roles.cfn import partition_of_region
 from cdk_iam_roles.errors import Problem, ProblemCollector
-from cdk_iam_roles.patterns._base import PatternRole, check_common, construct_path
+from cdk_iam_roles.patterns._base import PatternRole, check_common, construct_path, stack_facts
 from cdk_iam_roles.rules.construct import federated as rules
 from cdk_iam_roles.trust.document import Conditions, allow
 from cdk_iam_roles.trust.tokens import is_token
@@ -109,8 +108,8 @@ class FederatedRole(PatternRole):
         permissions_boundary: iam.IManagedPolicy | None = None,
     ) -> None:
         bag = ProblemCollector()
-        stack = cdk.Stack.of(scope)
-        partition = None if is_token(stack.region) else partition_of_region(stack.region)
+        facts = stack_facts(scope)
+        stack, partition = facts.stack, facts.partition
         provider_arn = _provider_arn(bag, saml_provider, partition)
         for argument, flag in (
             ("console_access", console_access),

@@ -9,9 +9,14 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from cdk_iam_roles.cfn import partition_of_region
 from cdk_iam_roles.errors import Problem, ProblemCollector, RoleConfigError
-from cdk_iam_roles.patterns._base import PatternRole, check_common, construct_path, warn
+from cdk_iam_roles.patterns._base import (
+    PatternRole,
+    check_common,
+    construct_path,
+    stack_facts,
+    warn,
+)
 from cdk_iam_roles.rules.construct import web_identity as rules
 from cdk_iam_roles.trust.document import Statement
 from cdk_iam_roles.trust.identities import (
@@ -81,7 +86,7 @@ class WebIdentityRole(PatternRole):
         permissions_boundary: iam.IManagedPolicy | None = None,
     ) -> None:
         bag = ProblemCollector()
-        stack = cdk.Stack.of(scope)
+        stack = stack_facts(scope).stack
         if not isinstance(identity, Identity):
             bag.extend(
                 [rules.IDENTITY_INVALID.problem("identity", "must be an identity class", identity)]
@@ -240,7 +245,7 @@ def _provider_problems(provider: object, claims: OidcClaims, stack: cdk.Stack) -
                 )
             ]
         found: list[Problem] = []
-        partition = None if is_token(stack.region) else partition_of_region(stack.region)
+        partition = stack_facts(stack).partition
         if partition is not None and parsed.partition != partition:
             found.append(
                 rules.PROVIDER_INVALID.problem(
