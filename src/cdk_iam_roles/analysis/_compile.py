@@ -103,8 +103,6 @@ class CompiledPolicySet:
         session: statements of the session policy, or ``None``. Required.
         scps: statements per organization level. Required.
         rcps: statements per organization level. Required.
-        not_principal_denies: whether the resource policy has a Deny with NotPrincipal.
-            Required.
 
     Example:
         >>> compile_policy_set(PolicySet()).resource is None

@@ -148,10 +148,6 @@ def _eq(a: float, b: float) -> bool:
     return a == b
 
 
-def _ne(a: float, b: float) -> bool:
-    return a != b
-
-
 def _lt(a: float, b: float) -> bool:
     return a < b
 
@@ -198,8 +194,6 @@ _OPERATORS: dict[str, _Operator] = {
     "ArnNotEquals": _Operator(_arn, True, "arn"),
     "ArnNotLike": _Operator(_arn, True, "arn"),
 }
-# _ne is kept for symmetry of the table above; NotEquals is the negation of Equals.
-del _ne
 
 _ACTUAL_CHECKS: dict[str, Callable[[str], bool]] = {
     "numeric": lambda text: _parse_number(text) is not None,
@@ -335,12 +329,17 @@ def compile_clause(operator: str, key: str, raw_values: Any, variables: bool) ->
         return tuple(value for value in resolved if value is not None)
 
     def positive(actual: str, expected: tuple[str, ...]) -> bool:
-        return any(compare(actual, value) for value in expected)
+        # Values of one key are ORed. A plain loop: this is the hot path, and any() over a
+        # generator costs a frame per call.
+        for value in expected:  # noqa: SIM110
+            if compare(actual, value):
+                return True
+        return False
 
     def evaluate(context: Context) -> tuple[bool | None, tuple[str, ...]]:
         given = context.get(lower_key)
         actual = (given,) if isinstance(given, str) else given
-        expected = expected_for(context)
+        expected = expected_for(context) if dynamic else values
         if actual is None:
             if if_exists:
                 return True, expected

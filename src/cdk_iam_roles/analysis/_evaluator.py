@@ -8,6 +8,7 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-l
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 
 from cdk_iam_roles.analysis._compile import CompiledStatement
@@ -177,12 +178,12 @@ def _apply(
 
 
 def _hits(
-    statements: Iterable[CompiledStatement],
     action: str,
     resource: str,
     caller: Caller,
     context: Context,
     boundary_present: bool,
+    statements: Iterable[CompiledStatement],
 ) -> list[_Hit]:
     found: list[_Hit] = []
     for statement in statements:
@@ -248,6 +249,30 @@ class _Collector:
                     )
 
 
+def _direct_grant(kind: MatchKind | None, boundary_ok: bool, session_ok: bool) -> bool:
+    """Whether a resource-policy allow matched as ``kind`` grants on its own (same account).
+
+    A resource policy naming the session ARN grants past both the boundary and the
+    session policy; naming an IAM user ARN, past the boundary only; naming the role ARN,
+    within both (the role's permissions are capped before the session exists). Naming the
+    account delegates to the identity-based policies.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
+    """
+    if kind in ("session", "service", "federated", "canonical"):
+        return True
+    if kind == "user":
+        return session_ok
+    if kind == "wildcard":
+        # AWS does not say how "*" interacts with the two limits; we treat it like an
+        # entry naming the caller for the boundary and, conservatively, as limited by
+        # the session policy.
+        return session_ok
+    if kind in ("role", "self"):
+        return boundary_ok and session_ok
+    return False
+
+
 def evaluate(request: Request, policies: PolicySet) -> Decision:
     """Decide whether a request is allowed by a set of policies, as AWS IAM would.
 
@@ -279,14 +304,11 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     boundary_present = compiled.boundary is not None
 
     lower_action = action.lower()
-
-    def hits(statements: Iterable[CompiledStatement]) -> list[_Hit]:
-        return _hits(statements, lower_action, resource, caller, context, boundary_present)
-
+    hits = functools.partial(_hits, lower_action, resource, caller, context, boundary_present)
     aws_identity = caller.is_aws_identity
     # Identity policies, boundaries, session policies and SCPs belong to IAM identities;
     # a service principal or a federated provider is judged by the resource policy.
-    identity_hits = hits(compiled.identity) if aws_identity else []
+    identity_hits = hits(compiled.identity) if aws_identity and compiled.identity else []
     boundary_hits = hits(compiled.boundary) if aws_identity and compiled.boundary else []
     session_hits = hits(compiled.session) if aws_identity and compiled.session else []
     resource_hits = hits(compiled.resource) if compiled.resource is not None else []
@@ -313,11 +335,14 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     layers: list[list[_Hit]] = [identity_hits, boundary_hits, session_hits, resource_hits]
     layers.extend(scp_levels)
     layers.extend(rcp_levels)
+    unknown_allows: list[Unevaluable] = []
     for layer in layers:
         for hit in layer:
-            ref = hit.statement.ref
             if hit.statement.effect != "Deny":
+                if hit.status == _UNKNOWN:
+                    unknown_allows.extend(hit.unknown)
                 continue
+            ref = hit.statement.ref
             if hit.status == _MATCH:
                 code: ReasonCode = (
                     "not-principal-deny-with-boundary"
@@ -376,31 +401,11 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     session_ok = compiled.session is None or not aws_identity or bool(_allows(session_hits))
     identity_path = aws_identity and bool(identity_allows) and boundary_ok and session_ok
     resource_allows = _allows(resource_hits)
-    trust_action = action.lower() in TRUST_ACTIONS
+    trust_action = lower_action in TRUST_ACTIONS
     resource_account = request.resource_account or caller.account
     same_account = caller.account is not None and caller.account == resource_account
 
-    def direct_grant(kind: MatchKind | None) -> bool:
-        # A resource policy naming the session ARN grants past both the boundary and the
-        # session policy; naming an IAM user ARN, past the boundary only; naming the
-        # role ARN, within both (the role's permissions are capped before the session
-        # exists). Naming the account delegates to the identity-based policies.
-        # https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
-        # https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
-        if kind in ("session", "service", "federated", "canonical"):
-            return True
-        if kind == "user":
-            return session_ok
-        if kind == "wildcard":
-            # AWS does not say how "*" interacts with the two limits; we treat it like an
-            # entry naming the caller for the boundary and, conservatively, as limited
-            # by the session policy.
-            return session_ok
-        if kind in ("role", "self"):
-            return boundary_ok and session_ok
-        return False
-
-    direct = [hit for hit in resource_allows if direct_grant(hit.kind)]
+    direct = [hit for hit in resource_allows if _direct_grant(hit.kind, boundary_ok, session_ok)]
     if not aws_identity:
         granted = bool(resource_allows)
         if not granted:
@@ -505,10 +510,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     unevaluable.extend(collector.unevaluable)
     if granted and not blocked:
         # Report what could not be evaluated even when other statements allowed.
-        for layer in layers:
-            for hit in layer:
-                if hit.statement.effect == "Allow" and hit.status == _UNKNOWN:
-                    unevaluable.extend(hit.unknown)
+        unevaluable.extend(unknown_allows)
     if blocked or not granted:
         if unevaluable_denies:
             reasons.extend(unevaluable_denies)
