@@ -435,3 +435,32 @@ def test_sarif_validates_against_the_schema_subset(
 
     _, out, _ = _run(capsys, str(staged_assembly), "--format", "sarif")
     jsonschema.validate(json.loads(out), SARIF_SUBSET)
+
+
+def test_org_standard_from_a_module(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "acme_standard.py").write_text(
+        "from cdk_iam_roles import OrgStandard\n"
+        "STANDARD = OrgStandard(required_tags=('cost-center',))\n"
+        "NOT_A_STANDARD = 42\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    template = str(_write(tmp_path, "t.json", CLEAN))
+    code, out, _ = _run(capsys, template, "--org-standard", "acme_standard:STANDARD")
+    assert code == 1
+    assert "IAMR-ORG-004" in out
+    assert "cost-center" in out
+    # Without the option, the same template is clean.
+    assert _run(capsys, template)[0] == 0
+    for spec, reason in [
+        ("acme_standard", "expected MODULE:NAME"),
+        ("no_such_module:X", "cannot import 'no_such_module'"),
+        ("acme_standard:NOT_A_STANDARD", "is not an OrgStandard"),
+    ]:
+        code, _, err = _run(capsys, template, "--org-standard", spec)
+        assert code == 2
+        assert reason in err
+        assert len(err.strip().splitlines()) == 1

@@ -63,6 +63,7 @@ PURE_MODULES = [
     "cdk_iam_roles.trust.confused_deputy",
     "cdk_iam_roles.trust.identities",
     "cdk_iam_roles.rules",
+    "cdk_iam_roles.rules.org",
     "cdk_iam_roles.analysis",
     "cdk_iam_roles.catalog",
     "cdk_iam_roles.cli",
@@ -81,6 +82,19 @@ def test_pure_core_never_imports_the_cdk(module: str) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == "", f"{module} loaded {out}"
+
+
+def test_org_standard_is_importable_without_the_cdk() -> None:
+    code = (
+        "import sys\n"
+        "from cdk_iam_roles import OrgStandard\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('aws_cdk', 'jsii', 'constructs'))))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == ""
 
 
 def test_cli_with_all_commands_never_imports_the_cdk() -> None:

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from cdk_iam_roles.patterns.service import ServiceRole
     from cdk_iam_roles.patterns.service_linked import ServiceLinkedRole
     from cdk_iam_roles.patterns.web_identity import WebIdentityRole, oidc_provider_for
-    from cdk_iam_roles.plugin import IamRolesPlugin, OrgStandard
+    from cdk_iam_roles.plugin import IamRolesPlugin
+    from cdk_iam_roles.rules.org import OrgStandard
     from cdk_iam_roles.trust.identities import (
         CognitoIdentityPool,
         EksServiceAccount,
@@ -47,7 +48,7 @@ _LAZY: dict[str, str] = {
     "GitHubActions": "cdk_iam_roles.trust.identities",
     "GitLabCI": "cdk_iam_roles.trust.identities",
     "IamRolesPlugin": "cdk_iam_roles.plugin",
-    "OrgStandard": "cdk_iam_roles.plugin",
+    "OrgStandard": "cdk_iam_roles.rules.org",
     "ServiceLinkedRole": "cdk_iam_roles.patterns.service_linked",
     "ServiceRole": "cdk_iam_roles.patterns.service",
     "TerraformCloud": "cdk_iam_roles.trust.identities",

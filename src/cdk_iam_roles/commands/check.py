@@ -14,7 +14,9 @@ Example:
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -24,6 +26,7 @@ from cdk_iam_roles.cfn import StackTemplate, load_stacks
 from cdk_iam_roles.errors import InputError
 from cdk_iam_roles.rules.engine import check_stack, has_errors
 from cdk_iam_roles.rules.model import Finding, RuleInfo, Severity
+from cdk_iam_roles.rules.org import OrgStandard
 from cdk_iam_roles.rules.registry import all_rules, template_rules
 from cdk_iam_roles.rules.view import RuleSettings
 
@@ -91,11 +94,37 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"one managed policy (default: {defaults.managed_policy_max_chars})",
     )
     parser.add_argument(
+        "--org-standard",
+        metavar="MODULE:NAME",
+        help="also enforce an OrgStandard importable as MODULE:NAME "
+        "(e.g. acme_iam_standard:STANDARD)",
+    )
+    parser.add_argument(
         "--managed-policies-per-role",
         type=_positive,
         default=defaults.managed_policies_per_role,
         help=f"managed policies per role (default: {defaults.managed_policies_per_role})",
     )
+
+
+def _org_standard(spec: str | None) -> OrgStandard | None:
+    """Import ``package.module:NAME`` and return the OrgStandard it names."""
+    if spec is None:
+        return None
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise InputError(f"--org-standard: expected MODULE:NAME, got {spec!r}")
+    # Like other MODULE:NAME options, a module in the current folder is found too.
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise InputError(f"--org-standard: cannot import {module_name!r} ({exc})") from None
+    value = getattr(module, attribute, None)
+    if not isinstance(value, OrgStandard):
+        raise InputError(f"--org-standard: {spec} is not an OrgStandard")
+    return value
 
 
 def _settings(args: argparse.Namespace) -> RuleSettings:
@@ -118,11 +147,13 @@ def _settings(args: argparse.Namespace) -> RuleSettings:
 def run(args: argparse.Namespace) -> int:
     """Check the stacks at ``args.path``; 0 clean, 1 error findings (2 via InputError)."""
     settings = _settings(args)
+    standard = _org_standard(args.org_standard)
+    rules = (*template_rules(), *(standard.rules() if standard is not None else ()))
     stacks = load_stacks(args.path)
     limit = _RANK[Severity(args.min_severity)]
     findings: list[Finding] = []
     for stack in stacks:
-        findings.extend(check_stack(stack, settings=settings))
+        findings.extend(check_stack(stack, settings=settings, rules=rules))
     shown = [f for f in findings if _RANK[f.severity] <= limit]
     if args.format == "json":
         print(json.dumps(json_report(stacks, shown), indent=2))
