@@ -229,3 +229,27 @@ def test_a_role_of_the_same_stack_as_principal() -> None:
         ("iam-role", "IAM role Other of this stack")
     ]
     assert entry.assumers[0].principal == "Other.Arn (this stack)"
+
+
+def test_identity_center_elevation_is_named_by_its_permission_set() -> None:
+    from cdk_iam_roles.catalog._words import describe_statement
+    from cdk_iam_roles.catalog.model import infer_pattern
+
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
+        "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
+        "Condition": {
+            "ArnLike": {
+                "aws:PrincipalArn": "arn:aws:iam::111111111111:role/aws-reserved/"
+                "sso.amazonaws.com/*AWSReservedSSO_PlatformEngineer_*"
+            }
+        },
+    }
+    (assumer,) = describe_statement(statement, {})
+    assert "IAM Identity Center permission set PlatformEngineer" in assumer.words
+    assert infer_pattern([assumer]) == "ElevatedUserRole"
+    # Without the Identity Center pin it is an ordinary cross-account trust.
+    del statement["Condition"]
+    (plain,) = describe_statement(statement, {})
+    assert infer_pattern([plain]) == "CrossAccountRole"

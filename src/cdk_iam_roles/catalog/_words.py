@@ -199,8 +199,39 @@ def _aws_words(value: str) -> tuple[str, str]:
     return "other", f"AWS principal {value}"
 
 
+# Roles that IAM Identity Center creates for a permission set live under this path and are
+# named AWSReservedSSO_<permission set>_<suffix>.
+# https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html
+IDENTITY_CENTER_ROLE = re.compile(
+    r"^arn:[a-z-]+:iam::(\d{12}|\*):role/aws-reserved/sso\.amazonaws\.com/"
+    r"(?:[^/]*/)?\*?AWSReservedSSO_([^*/]+)_\*$"
+)
+
+
+def identity_center_permission_set(arn: str) -> str | None:
+    """The permission set a principal-ARN pattern names, if it is an Identity Center one.
+
+    Example:
+        >>> folder = "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/"
+        >>> identity_center_permission_set(folder + "*AWSReservedSSO_Ops_*")
+        'Ops'
+    """
+    match = IDENTITY_CENTER_ROLE.match(arn)
+    return match.group(2) if match else None
+
+
+def _principal_arn_words(cond: _Conditions) -> list[str]:
+    patterns = cond.get("aws:PrincipalArn", "ArnLike", "ArnEquals", "StringLike", "StringEquals")
+    sets = [identity_center_permission_set(p) for p in patterns]
+    if patterns and all(sets):
+        return [f"IAM Identity Center permission set {_join_or([s for s in sets if s])}"]
+    if patterns:
+        return [f"principal ARN {_join_or(patterns)}"]
+    return []
+
+
 def _aws_qualifiers(cond: _Conditions) -> list[str]:
-    quals: list[str] = []
+    quals: list[str] = _principal_arn_words(cond)
     org = cond.get("aws:PrincipalOrgID")
     if org:
         quals.append(f"organization {_join_or(org)}")

@@ -45,6 +45,7 @@ from cdk_iam_roles.catalog._words import (
     describe_statement,
     display,
     duration_words,
+    identity_center_permission_set,
 )
 from cdk_iam_roles.cfn import Resolver, ResourceRef, StackTemplate, Unknown
 from cdk_iam_roles.rules import Finding, RuleSettings, Severity, check_stack
@@ -416,6 +417,8 @@ def infer_pattern(assumers: Sequence[Assumer], irregular: bool = False) -> str:
         "sts:rolesessionname" in _keys(a) for a in assumers
     ):
         return "ElevatedUserRole"
+    if kinds == {"account"} and all(_identity_center_shaped(a) for a in assumers):
+        return "ElevatedUserRole"
     if kinds <= {"account", "iam-user", "iam-role"}:
         ok = all(
             "sts:assumerole" in _actions(a)
@@ -425,6 +428,17 @@ def infer_pattern(assumers: Sequence[Assumer], irregular: bool = False) -> str:
         )
         return "CrossAccountRole" if ok else HAND_WRITTEN
     return HAND_WRITTEN
+
+
+def _identity_center_shaped(assumer: Assumer) -> bool:
+    """ElevatedUserRole(idp_enforced_mfa=True): the account, pinned to Identity Center roles."""
+    arns = [
+        value
+        for entry in assumer.conditions
+        if entry.key.lower() == "aws:principalarn"
+        for value in entry.values
+    ]
+    return bool(arns) and all(identity_center_permission_set(arn) for arn in arns)
 
 
 def _service_shaped(assumer: Assumer) -> bool:
