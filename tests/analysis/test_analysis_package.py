@@ -22,6 +22,7 @@ EVALUATOR_MODULES = (
     "cdk_iam_roles.analysis._principals",
     "cdk_iam_roles.analysis._compile",
     "cdk_iam_roles.analysis._evaluator",
+    "cdk_iam_roles.analysis._placeholders",
 )
 
 

@@ -301,3 +301,52 @@ def test_scp_explicit_deny_names_its_level_and_statement() -> None:
     ref = decision.reasons[0].statement
     assert ref is not None
     assert (ref.kind, ref.level, ref.sid) == ("scp", 1, "NoQueues")
+
+
+def test_reasons_for_assume_actions_call_the_resource_policy_the_trust_policy() -> None:
+    # GIVEN a trust for EC2 only
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    role = "arn:aws:iam::111122223333:role/legacy"
+    # WHEN Lambda, or a role of another account, tries to assume it
+    lambda_ = evaluate(
+        Request("lambda.amazonaws.com", "sts:AssumeRole", role), PolicySet(resource=trust)
+    )
+    grant = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role}],
+    }
+    other = evaluate(
+        Request("arn:aws:iam::444455556666:role/x", "sts:AssumeRole", role, "111122223333"),
+        PolicySet(identity=[grant], resource=trust),
+    )
+    # THEN the reasons say "trust policy", never "resource-based policy"
+    assert [r.message for r in lambda_.reasons] == [
+        "the role's trust policy does not allow lambda.amazonaws.com to call sts:AssumeRole"
+    ]
+    assert any("the role's trust policy must also allow" in r.message for r in other.reasons)
+    assert not any("resource" in r.message for r in (*lambda_.reasons, *other.reasons))
+    allowed = evaluate(
+        Request("ec2.amazonaws.com", "sts:AssumeRole", role), PolicySet(resource=trust)
+    )
+    assert allowed.reasons[0].message == ("trust policy statement #0 allows sts:AssumeRole")
+    # AND for other actions the resource-based policy keeps its name
+    queue = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:*"}
+        ],
+    }
+    send = evaluate(
+        Request("lambda.amazonaws.com", "sqs:SendMessage", "arn:aws:sqs:::q"),
+        PolicySet(resource=queue),
+    )
+    assert "no resource-based policy statement allows" in send.reasons[0].message

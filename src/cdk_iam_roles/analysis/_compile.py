@@ -73,6 +73,11 @@ class CompiledStatement:
         clauses: the Condition, one clause per operator and key. Required.
         problems: what could not be evaluated; non-empty means the statement is unknown
             wherever it is not certainly inapplicable. Required.
+        resource_patterns: the Resource (or NotResource) values as written, for matching
+            a request resource that holds a placeholder. Default: none.
+        resource_negated: whether they came from ``NotResource``. Default False.
+        resource_variables: whether policy variables in them are substituted. Default
+            False.
 
     Example:
         >>> s = compile_policy({"Version": "2012-10-17", "Statement": [
@@ -89,6 +94,9 @@ class CompiledStatement:
     not_principal: bool
     clauses: tuple[Clause | Unevaluable, ...]
     problems: tuple[Unevaluable, ...]
+    resource_patterns: tuple[str, ...] = ()
+    resource_negated: bool = False
+    resource_variables: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +299,7 @@ def _compile_statement(
             problem(error.element, error.detail)
 
     resource: ResourceMatcher | None = None
+    resource_patterns: tuple[str, ...] = ("*",)
     has_resource, has_not_resource = "Resource" in raw, "NotResource" in raw
     if has_resource and has_not_resource:
         problem("Resource", "a statement cannot have both Resource and NotResource")
@@ -304,7 +313,9 @@ def _compile_statement(
     else:
         element = "Resource" if has_resource else "NotResource"
         try:
-            rmatcher = _resource_matcher(_strings(raw[element], element), variables)
+            written = _strings(raw[element], element)
+            resource_patterns = tuple(written)
+            rmatcher = _resource_matcher(written, variables)
             if has_not_resource:
                 rpositive = rmatcher
 
@@ -338,7 +349,17 @@ def _compile_statement(
         except _Malformed as error:
             problem(error.element, error.detail)
     return CompiledStatement(
-        ref, effect, action, resource, principals, not_principal, clauses, tuple(problems)
+        ref,
+        effect,
+        action,
+        resource,
+        principals,
+        not_principal,
+        clauses,
+        tuple(problems),
+        resource_patterns,
+        has_not_resource,
+        variables,
     )
 
 

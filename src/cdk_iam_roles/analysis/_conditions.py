@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from cdk_iam_roles.analysis._patterns import arn_glob, glob, split_arn, unmark
+from cdk_iam_roles.analysis._placeholders import MatchStyle, any_opaque, is_placeholder
 from cdk_iam_roles.analysis._variables import has_variable, substitute, unresolved_marker
 
 Context = Mapping[str, str | tuple[str, ...]]
@@ -378,3 +379,83 @@ def compile_clause(operator: str, key: str, raw_values: Any, variables: bool) ->
 
 def _lookup(context: Context) -> Callable[[str], str | Sequence[str] | None]:
     return context.get
+
+
+# How each string and ARN operator compares, for values that hold placeholders.
+_STYLES: dict[str, MatchStyle] = {
+    "StringEquals": "literal",
+    "StringNotEquals": "literal",
+    "StringEqualsIgnoreCase": "literal-ci",
+    "StringNotEqualsIgnoreCase": "literal-ci",
+    "StringLike": "glob",
+    "StringNotLike": "glob",
+    "ArnEquals": "arn",
+    "ArnLike": "arn",
+    "ArnNotEquals": "arn",
+    "ArnNotLike": "arn",
+}
+
+
+def evaluate_with_placeholders(
+    clause: Clause, context: Context
+) -> tuple[bool | None, tuple[str, ...]]:
+    """Evaluate ``clause`` where request values may hold placeholders (opaque unknowns).
+
+    A request value that stands for a name generated at deployment matches a policy value
+    only where that holds whatever the name is (``*``, the same placeholder); where it
+    depends on the name, the clause cannot be evaluated (``None``), so it never grants and
+    a Deny that depends on it is assumed to deny. Without placeholders this is
+    ``clause.evaluate``.
+
+    Args:
+        clause: the compiled clause. Required.
+        context: the normalized request context. Required.
+
+    Example:
+        >>> clause = compile_clause("StringLike", "aws:PrincipalArn",
+        ...     "arn:aws:iam::111111111111:role/prod-*", True)
+        >>> evaluate_with_placeholders(clause, {"aws:principalarn":
+        ...     "arn:aws:iam::111111111111:role/{generated-name:S.R}"})[0] is None
+        True
+    """
+    holds, expected = clause.evaluate(context)
+    given = context.get(clause.key.lower())
+    if given is None:
+        return holds, expected
+    actual = (given,) if isinstance(given, str) else given
+    # Placeholders written in the policy itself are compared as text (a reference to the
+    # generated resource on both sides); one in the request, or one a policy variable
+    # brought in from the request, is an opaque unknown.
+    from_request = any(is_placeholder(item) for item in actual) or (
+        any(is_placeholder(item) for item in expected)
+        and not any(is_placeholder(item) for item in clause.values)
+    )
+    if not from_request:
+        return holds, expected
+    set_operator, _, base = clause.operator.rpartition(":")
+    if base.endswith("IfExists") and base != "IfExists":
+        base = base[: -len("IfExists")]
+    if base == "Null":
+        return holds, expected
+    spec = _OPERATORS.get(base)
+    style = _STYLES.get(base)
+    if spec is None or style is None:
+        # A placeholder is no number, date, IP address or boolean.
+        return None, expected
+
+    def positive(item: str) -> bool | None:
+        if spec.family == "arn" and split_arn(item) is None:
+            return False
+        return any_opaque(expected, item, style)
+
+    results: list[bool | None] = []
+    for item in actual:
+        found = positive(item)
+        results.append(None if found is None else found != spec.negated)
+    if set_operator == "ForAnyValue":
+        return (True if True in results else None if None in results else False), expected
+    if set_operator == "ForAllValues":
+        return (False if False in results else None if None in results else True), expected
+    if not isinstance(given, str):
+        return None, expected
+    return results[0], expected

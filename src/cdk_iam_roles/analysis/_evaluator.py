@@ -12,7 +12,7 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 
 from cdk_iam_roles.analysis._compile import CompiledStatement
-from cdk_iam_roles.analysis._conditions import Context
+from cdk_iam_roles.analysis._conditions import Context, evaluate_with_placeholders
 from cdk_iam_roles.analysis._model import (
     ConditionFailure,
     Decision,
@@ -21,9 +21,12 @@ from cdk_iam_roles.analysis._model import (
     Reason,
     ReasonCode,
     Request,
+    StatementRef,
     Unevaluable,
 )
-from cdk_iam_roles.analysis._principals import Caller, MatchKind, parse_caller
+from cdk_iam_roles.analysis._placeholders import holds_placeholder, is_placeholder, match_opaque
+from cdk_iam_roles.analysis._principals import Caller, MatchKind, PrincipalEntry, parse_caller
+from cdk_iam_roles.analysis._variables import has_variable, substitute
 
 _MATCH = 1
 _NO = 0
@@ -79,6 +82,76 @@ class _Hit:
         self.unknown = unknown
 
 
+class _Opaque:
+    """Which request values hold placeholders (names known only at deployment).
+
+    Such a value is an opaque unknown: a statement whose matching depends on it is
+    unknown, never a match and never a certain miss (see ``_placeholders``).
+    """
+
+    __slots__ = ("caller", "keys", "resource")
+
+    def __init__(self, resource: bool, caller: bool, keys: frozenset[str]) -> None:
+        self.resource = resource
+        self.caller = caller
+        self.keys = keys
+
+
+def _opaque(resource: str, caller: Caller, context: Context) -> _Opaque | None:
+    keys: frozenset[str] = frozenset()
+    for value in context.values():
+        if holds_placeholder(value):
+            keys = frozenset(k for k, v in context.items() if holds_placeholder(v))
+            break
+    if not keys and "{" not in resource and "{" not in caller.raw:
+        return None
+    opaque = _Opaque(is_placeholder(resource), is_placeholder(caller.raw), keys)
+    return opaque if opaque.resource or opaque.caller or opaque.keys else None
+
+
+def _resource_opaque(statement: CompiledStatement, resource: str, context: Context) -> bool | None:
+    """Three-valued Resource/NotResource match of a resource that may hold placeholders."""
+    unknown = False
+    matched = False
+    for pattern in statement.resource_patterns:
+        written = pattern
+        if statement.resource_variables and has_variable(pattern):
+            resolved = substitute(pattern, context.get)
+            if resolved is None:
+                continue
+            written = resolved
+        found = match_opaque(written, resource, "resource")
+        if found:
+            matched = True
+            break
+        if found is None:
+            unknown = True
+    result: bool | None = True if matched else (None if unknown else False)
+    if statement.resource_negated and result is not None:
+        result = not result
+    return result
+
+
+def _entry_unknown(entry: PrincipalEntry, caller: Caller) -> bool:
+    """Whether an entry that did not name the caller might, once placeholders are known."""
+    if entry.family in ("Federated", "CanonicalUser"):
+        return match_opaque(entry.value, caller.raw, "literal") is None
+    if entry.family == "Service":
+        return match_opaque(entry.value, caller.raw, "literal-ci") is None
+    if entry.family != "AWS" or not caller.is_aws_identity or entry.form == "wildcard":
+        return False
+    if entry.form == "account":
+        return (
+            match_opaque(entry.account or "", caller.account or "", "literal") is None
+            and entry.partition == caller.partition
+        )
+    if entry.form == "role" and caller.kind == "session":
+        account = match_opaque(entry.account or "", caller.account or "", "literal")
+        name = match_opaque(entry.role_name or "", caller.role_name or "", "literal")
+        return account is not False and name is not False and (account is None or name is None)
+    return match_opaque(entry.value, caller.raw, "literal") is None
+
+
 def _normalize_context(
     context: Mapping[str, str | Sequence[str]],
 ) -> dict[str, str | tuple[str, ...]]:
@@ -105,19 +178,44 @@ def _apply(
     caller: Caller,
     context: Context,
     boundary_present: bool,
+    opaque: _Opaque | None,
 ) -> _Hit | None:
     """Match one statement; ``None`` when it certainly does not apply before conditions.
 
-    ``action`` is lower-case: actions are case-insensitive.
+    ``action`` is lower-case: actions are case-insensitive. ``opaque`` says which request
+    values hold placeholders; where a match depends on one, the statement is unknown.
     """
     unknown = statement.problems
     if statement.action is not None and not statement.action(action):
         return None
-    if statement.resource is not None and not statement.resource(resource, context):
-        return None
+    if statement.resource is not None:
+        if opaque is not None and (
+            opaque.resource
+            or (
+                opaque.keys
+                and statement.resource_variables
+                and any(has_variable(p) for p in statement.resource_patterns)
+            )
+        ):
+            found_resource = _resource_opaque(statement, resource, context)
+            if found_resource is False:
+                return None
+            if found_resource is None:
+                element = "NotResource" if statement.resource_negated else "Resource"
+                problem = Unevaluable(
+                    statement.ref,
+                    element,
+                    f"whether {list(statement.resource_patterns)} matches {resource} "
+                    "depends on a name known only at deployment (a placeholder)",
+                    statement.ref.kind,
+                )
+                unknown = (*unknown, problem)
+        elif not statement.resource(resource, context):
+            return None
     kind: MatchKind | None = None
     entries = statement.principals
     if entries is not None:
+        maybe = opaque is not None and opaque.caller
         if statement.not_principal:
             named = any(entry.matches(caller) is not None for entry in entries)
             # "The NotPrincipal element with a Deny effect will always deny any IAM
@@ -127,6 +225,8 @@ def _apply(
                 named = False
             if named:
                 return None
+            if maybe and any(_entry_unknown(entry, caller) for entry in entries):
+                unknown = (*unknown, _principal_unknown(statement, caller, "NotPrincipal"))
             kind = "wildcard"
         else:
             best: MatchKind | None = None
@@ -135,7 +235,10 @@ def _apply(
                 if found is not None and (best is None or _KIND_RANK[found] < _KIND_RANK[best]):
                     best = found
             if best is None:
-                return None
+                if not (maybe and any(_entry_unknown(entry, caller) for entry in entries)):
+                    return None
+                unknown = (*unknown, _principal_unknown(statement, caller, "Principal"))
+                best = "role"
             kind = best
     if not statement.clauses:
         return _Hit(statement, _UNKNOWN if unknown else _MATCH, kind, (), unknown)
@@ -145,15 +248,24 @@ def _apply(
         if isinstance(clause, Unevaluable):
             clause_unknown.append(clause)
             continue
-        holds, expected = clause.evaluate(context)
+        if opaque is not None and opaque.keys:
+            holds, expected = evaluate_with_placeholders(clause, context)
+        else:
+            holds, expected = clause.evaluate(context)
         if holds is None:
             given = context.get(clause.key.lower())
-            detail = (
-                f"the request gives a multivalued {list(given or ())} but the operator has "
-                "no ForAnyValue:/ForAllValues: set operator"
-                if not isinstance(given, str) and ":" not in clause.operator
-                else f"the request value {given!r} cannot be compared by {clause.operator}"
-            )
+            if holds_placeholder(given):
+                detail = (
+                    f"the request value {given!r} holds a name known only at deployment (a "
+                    f"placeholder), so whether it satisfies {list(expected)} cannot be known"
+                )
+            elif not isinstance(given, str) and ":" not in clause.operator:
+                detail = (
+                    f"the request gives a multivalued {list(given or ())} but the operator "
+                    "has no ForAnyValue:/ForAllValues: set operator"
+                )
+            else:
+                detail = f"the request value {given!r} cannot be compared by {clause.operator}"
             clause_unknown.append(
                 Unevaluable(
                     statement.ref,
@@ -177,17 +289,27 @@ def _apply(
     return _Hit(statement, status, kind, tuple(failures), unknown)
 
 
+def _principal_unknown(statement: CompiledStatement, caller: Caller, element: str) -> Unevaluable:
+    return Unevaluable(
+        statement.ref,
+        element,
+        f"whether it names {caller.raw} depends on a name known only at deployment (a placeholder)",
+        statement.ref.kind,
+    )
+
+
 def _hits(
     action: str,
     resource: str,
     caller: Caller,
     context: Context,
     boundary_present: bool,
+    opaque: _Opaque | None,
     statements: Iterable[CompiledStatement],
 ) -> list[_Hit]:
     found: list[_Hit] = []
     for statement in statements:
-        hit = _apply(statement, action, resource, caller, context, boundary_present)
+        hit = _apply(statement, action, resource, caller, context, boundary_present, opaque)
         if hit is not None:
             found.append(hit)
     return found
@@ -207,15 +329,38 @@ _KIND_LABELS: dict[PolicyKind, str] = {
 }
 
 
-def _label_kind(kind: PolicyKind) -> str:
-    return _KIND_LABELS[kind]
+def _label_kind(kind: PolicyKind, trust: bool = False) -> str:
+    """`` (identity-based policy)`` after a statement's label; nothing for a trust policy.
+
+    For sts:AssumeRole* the resource-based policy is the role's trust policy, and the
+    label already says so.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html
+    """
+    if trust and kind == "resource":
+        return ""
+    return f" ({_KIND_LABELS[kind]})"
+
+
+def _ref_label(ref: StatementRef, trust: bool) -> str:
+    """A statement's label; for ``sts:AssumeRole*`` the resource policy is the trust policy."""
+    label = ref.label()
+    if trust and ref.kind == "resource":
+        return "trust policy" + label.removeprefix("resource policy")
+    return label
+
+
+def _problem_text(problem: Unevaluable, trust: bool) -> str:
+    if problem.statement is None:
+        return problem.describe()
+    return f"{_ref_label(problem.statement, trust)}: {problem.element}: {problem.detail}"
 
 
 class _Collector:
     """Gathers near misses and unevaluable allow statements for an implicit deny."""
 
-    def __init__(self, request: Request) -> None:
+    def __init__(self, request: Request, trust: bool) -> None:
         self.request = request
+        self.trust = trust
         self.reasons: list[Reason] = []
         self.unevaluable: list[Unevaluable] = []
 
@@ -228,7 +373,8 @@ class _Collector:
                 self.reasons.append(
                     Reason(
                         "condition-not-met",
-                        f"{ref.label()} would allow {self.request.action} but its conditions "
+                        f"{_ref_label(ref, self.trust)} would allow {self.request.action} but "
+                        "its conditions "
                         "do not hold",
                         ref,
                         hit.failures,
@@ -241,7 +387,8 @@ class _Collector:
                     self.reasons.append(
                         Reason(
                             "unevaluable",
-                            f"{problem.describe()} (cannot be evaluated, so it grants nothing)",
+                            f"{_problem_text(problem, self.trust)} (cannot be evaluated, so it "
+                            "grants nothing)",
                             ref,
                             unevaluable=problem,
                             policy_kind=ref.kind,
@@ -304,7 +451,11 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     boundary_present = compiled.boundary is not None
 
     lower_action = action.lower()
-    hits = functools.partial(_hits, lower_action, resource, caller, context, boundary_present)
+    trust_action = lower_action in TRUST_ACTIONS
+    opaque = _opaque(resource, caller, context)
+    hits = functools.partial(
+        _hits, lower_action, resource, caller, context, boundary_present, opaque
+    )
     aws_identity = caller.is_aws_identity
     # Identity policies, boundaries, session policies and SCPs belong to IAM identities;
     # a service principal or a federated provider is judged by the resource policy.
@@ -352,8 +503,8 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
                 denies.append(
                     Reason(
                         code,
-                        f"{ref.label()} ({_label_kind(ref.kind)}) explicitly denies "
-                        f"{action} on {resource}",
+                        f"{_ref_label(ref, trust_action)}{_label_kind(ref.kind, trust_action)} "
+                        f"explicitly denies {action} on {resource}",
                         ref,
                         policy_kind=ref.kind,
                     )
@@ -364,7 +515,8 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
                     unevaluable_denies.append(
                         Reason(
                             "unevaluable",
-                            f"{problem.describe()} (a Deny that cannot be evaluated is "
+                            f"{_problem_text(problem, trust_action)} (a Deny that cannot be "
+                            "evaluated is "
                             "assumed to deny)",
                             ref,
                             unevaluable=problem,
@@ -374,7 +526,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     if denies:
         return Decision("ExplicitDeny", tuple(denies + unevaluable_denies), tuple(unevaluable))
 
-    collector = _Collector(request)
+    collector = _Collector(request, trust_action)
     reasons: list[Reason] = []
     granted_by: list[_Hit] = []
     blocked = False
@@ -401,7 +553,6 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     session_ok = compiled.session is None or not aws_identity or bool(_allows(session_hits))
     identity_path = aws_identity and bool(identity_allows) and boundary_ok and session_ok
     resource_allows = _allows(resource_hits)
-    trust_action = lower_action in TRUST_ACTIONS
     resource_account = request.resource_account or caller.account
     same_account = caller.account is not None and caller.account == resource_account
 
@@ -412,7 +563,9 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
             reasons.append(
                 Reason(
                     "no-matching-allow",
-                    f"no resource-based policy statement allows {caller.raw} to call {action}",
+                    f"the role's trust policy does not allow {caller.raw} to call {action}"
+                    if trust_action
+                    else f"no resource-based policy statement allows {caller.raw} to call {action}",
                     policy_kind="resource",
                 )
             )
@@ -448,7 +601,8 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
                 Reason(
                     "cross-account-resource-no-allow",
                     f"across accounts ({caller.account} → {resource_account}) the "
-                    f"resource-based policy must also allow {action}, and it does not",
+                    + ("role's trust policy" if trust_action else "resource-based policy")
+                    + f" must also allow {action}, and it does not",
                     policy_kind="resource",
                 )
             )
@@ -471,7 +625,10 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
             reasons.append(
                 Reason(
                     "no-matching-allow",
-                    f"no identity-based or resource-based policy statement allows {action} "
+                    f"no identity-based policy or trust policy statement allows {action} "
+                    f"on {resource}"
+                    if trust_action
+                    else f"no identity-based or resource-based policy statement allows {action} "
                     f"on {resource}",
                     policy_kind="identity",
                 )
@@ -520,7 +677,8 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     allowed = [
         Reason(
             "allowed-by",
-            f"{hit.statement.ref.label()} ({_label_kind(hit.statement.ref.kind)}) allows {action}",
+            f"{_ref_label(hit.statement.ref, trust_action)}"
+            f"{_label_kind(hit.statement.ref.kind, trust_action)} allows {action}",
             hit.statement.ref,
             policy_kind=hit.statement.ref.kind,
         )

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cdk_iam_roles.analysis._placeholders import is_placeholder
 from cdk_iam_roles.cfn import (
     Resolver,
     ResourceRef,
@@ -68,21 +69,9 @@ __all__ = [
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html
 DEFAULT_MAX_SESSION_DURATION = 3600
 
-_PLACEHOLDER = re.compile(r"\{(generated-[a-z-]+|unknown-account):?[^}]*\}")
 _UNKNOWN_ACCOUNT = "{unknown-account}"
-
-
-def is_placeholder(value: str) -> bool:
-    """Whether ``value`` holds a placeholder for a name CloudFormation generates.
-
-    Args:
-        value: a name or ARN from the app model. Required.
-
-    Example:
-        >>> is_placeholder("arn:aws:iam::111111111111:role/{generated-name:S.Role}")
-        True
-    """
-    return bool(_PLACEHOLDER.search(value))
+# `is_placeholder` lives in the evaluator's pure helpers (`_placeholders`), which treat a
+# request value holding a placeholder as an opaque unknown; it is re-exported here.
 
 
 class RoleNotFoundError(InputError):

@@ -36,6 +36,7 @@ from cdk_iam_roles.analysis import (
     PolicySet,
     Request,
     StatementRef,
+    Unevaluable,
     evaluate,
 )
 from cdk_iam_roles.analysis.assembly import (
@@ -45,8 +46,9 @@ from cdk_iam_roles.analysis.assembly import (
     find_role,
     is_placeholder,
 )
-from cdk_iam_roles.cfn import Unknown
+from cdk_iam_roles.cfn import StackTemplate, Unknown
 from cdk_iam_roles.errors import InputError
+from cdk_iam_roles.rules import Finding, check_stack
 
 __all__ = [
     "Caller",
@@ -159,7 +161,8 @@ class Explanation:
         failed_conditions: each failed condition in words. Default: none.
         causes: the classic causes found. Default: none.
         notes: caveats and requirements (e.g. the statement a caller outside the app
-            needs). Default: none.
+            needs), and the rule engine's findings on the role (``rule ID (severity):
+            message``). Default: none.
         decision: the evaluator's `Decision`. Default ``None``.
 
     Example:
@@ -436,17 +439,25 @@ class _Labels:
     identity: list[str]
     boundary: str
 
+    def policy(self, ref: StatementRef) -> str:
+        """The policy a statement sits in, in words (its type and construct path)."""
+        if ref.kind == "resource":
+            return self.resource
+        if ref.kind == "identity" and ref.policy_index < len(self.identity):
+            return self.identity[ref.policy_index]
+        if ref.kind == "boundary":
+            return self.boundary
+        return f"{ref.kind} policy #{ref.policy_index}"
+
     def label(self, ref: StatementRef) -> str:
         statement = f'statement "{ref.sid}"' if ref.sid else f"statement #{ref.statement_index}"
-        if ref.kind == "resource":
-            where = self.resource
-        elif ref.kind == "identity" and ref.policy_index < len(self.identity):
-            where = self.identity[ref.policy_index]
-        elif ref.kind == "boundary":
-            where = self.boundary
-        else:
-            where = f"{ref.kind} policy #{ref.policy_index}"
-        return f"{where}, {statement} ({ref.effect})"
+        return f"{self.policy(ref)}, {statement} ({ref.effect})"
+
+    def problem(self, problem: Unevaluable) -> str:
+        """What cannot be evaluated, named by the policy it sits in."""
+        ref = problem.statement
+        where = self.label(ref) if ref is not None else f"{problem.policy_kind} policy"
+        return f"{where}: {problem.element}: {problem.detail}"
 
 
 def _describe(decision: Decision, labels: _Labels) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -457,6 +468,14 @@ def _describe(decision: Decision, labels: _Labels) -> tuple[tuple[str, ...], tup
             text = labels.label(reason.statement)
             if reason.code == "condition-not-met":
                 text += ": would allow it, but its conditions do not hold"
+            elif reason.code == "unevaluable" and reason.unevaluable is not None:
+                problem = reason.unevaluable
+                text += f": {problem.element}: {problem.detail}"
+                text += (
+                    " (cannot be evaluated, so it grants nothing)"
+                    if reason.statement.effect == "Allow"
+                    else " (a Deny that cannot be evaluated is assumed to deny)"
+                )
             elif reason.code == "unevaluable":
                 text += f": {reason.message}"
             if text not in deciding:
@@ -770,20 +789,31 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
         notes.append("--mfa has no effect: OIDC and SAML federation carry no MFA context")
     if not decision.allowed:
         owner = caller_role.path if caller_role is not None else "the caller"
-        causes.extend(_deny_causes(decision, owner, "trust policy", role.path))
+        policies_read = _Policies(identity, role.trust, labels, context)
+        causes.extend(_deny_causes(decision, owner, "trust policy", role.path, policies_read))
         unique = _trust_unique_ids(role.trust)
         if unique:
+            # IAM stores a trusted role or user as its unique ID; once that principal is
+            # deleted the trust shows the ID, and a principal recreated with the same name
+            # is trusted only after the trust is edited to name its ARN again (IAM turns the
+            # ARN into the new ID when it saves the policy).
+            # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles
             causes.append(
                 Cause(
                     "trust-names-deleted-principal",
                     f"the trust policy names {', '.join(unique)}: a unique principal ID "
                     "instead of an ARN. IAM shows this when the role or user it named was "
                     "deleted; one recreated with the same name has a new ID and is not trusted",
-                    "Edit the trust policy to name the principal's ARN again (redeploy the "
-                    "stack that defines the trust).",
+                    f"Put the ARN of the principal to trust back into the trust policy in place "
+                    f"of {', '.join(unique)} (e.g. trusted_principals=['arn:aws:iam::ACCOUNT:"
+                    "role/NAME']) and deploy that change; IAM stores it as the new principal's "
+                    "ID. Redeploying an unchanged template does not update the role.",
                 )
             )
-        causes.extend(_unevaluable_causes(decision))
+        causes.extend(_unevaluable_causes(decision, labels, explained=unique))
+        service_cause = _service_not_trusted(decision, who, role)
+        if service_cause is not None:
+            causes.append(service_cause)
         if not causes and failures:
             causes.append(_conditions_cause(role))
         if not causes:
@@ -795,6 +825,7 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
         notes.append("MaxSessionDuration cannot be resolved offline; the duration was not checked")
     allowed = decision.allowed and not duration_causes
     outcome = decision.outcome if decision.allowed == allowed else "Refused"
+    notes.extend(_rule_notes(app, role))
     return Explanation(
         allowed=allowed,
         outcome=outcome,
@@ -812,19 +843,132 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
     )
 
 
+# Findings per stack: an app is read once and explained many times (testing helpers).
+# Keyed by the stack object, which is kept alive alongside so its id is never reused.
+_FINDINGS: dict[int, tuple[StackTemplate, list[Finding]]] = {}
+_FINDINGS_SIZE = 64
+
+
+def _stack_findings(stack: StackTemplate) -> list[Finding]:
+    cached = _FINDINGS.get(id(stack))
+    if cached is not None and cached[0] is stack:
+        return cached[1]
+    findings = check_stack(stack)
+    if len(_FINDINGS) >= _FINDINGS_SIZE:
+        _FINDINGS.pop(next(iter(_FINDINGS)))
+    _FINDINGS[id(stack)] = (stack, findings)
+    return findings
+
+
+def _rule_notes(app: App, role: RoleInfo) -> list[str]:
+    """The rule engine's findings on ``role`` (as ``cdk-iam-roles check`` reports them)."""
+    notes: list[str] = []
+    for stack in app.stacks:
+        if stack.name != role.stack:
+            continue
+        for finding in _stack_findings(stack):
+            if finding.logical_id == role.logical_id:
+                notes.append(f"rule {finding.rule_id} ({finding.severity}): {finding.message}")
+    return notes
+
+
 def _statement_json(action: str, role_arn: str) -> str:
     return json.dumps(_caller_statement(action, role_arn))
 
 
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _revoke_cutoff(statement: Mapping[str, Any] | None) -> str | None:
+    """The cut-off of a revoke-sessions Deny, or ``None`` if ``statement`` is not one.
+
+    Revoking a role's active sessions (the console's "Revoke active sessions", or
+    ``revoke_sessions_issued_before``) adds a Deny of every action on every resource when
+    ``aws:TokenIssueTime`` is before the cut-off.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html
+    """
+    if statement is None or statement.get("Effect") != "Deny":
+        return None
+    if _as_list(statement.get("Action")) != ["*"] or _as_list(statement.get("Resource")) != ["*"]:
+        return None
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping) or len(condition) != 1:
+        return None
+    for operator, block in condition.items():
+        if str(operator).lower() != "datelessthan" or not isinstance(block, Mapping):
+            return None
+        for key, value in block.items():
+            if str(key).lower() == "aws:tokenissuetime" and len(block) == 1:
+                values = _as_list(value)
+                return str(values[0]) if len(values) == 1 else None
+    return None
+
+
+def _statement_of(
+    ref: StatementRef, identity: Sequence[Mapping[str, Any]], resource: Mapping[str, Any] | None
+) -> Mapping[str, Any] | None:
+    """The statement ``ref`` points at, from the documents handed to the evaluator."""
+    document: Mapping[str, Any] | None = None
+    if ref.kind == "identity" and ref.policy_index < len(identity):
+        document = identity[ref.policy_index]
+    elif ref.kind == "resource":
+        document = resource
+    statements = document.get("Statement") if isinstance(document, Mapping) else None
+    items = _as_list(statements)
+    if ref.statement_index < len(items) and isinstance(items[ref.statement_index], Mapping):
+        found: Mapping[str, Any] = items[ref.statement_index]
+        return found
+    return None
+
+
+def _context_value(context: Mapping[str, ContextValue], key: str) -> str | None:
+    for name, value in context.items():
+        if name.lower() == key.lower():
+            return value if isinstance(value, str) else ", ".join(value)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Policies:
+    """The documents of one evaluation, to read the statements its reasons point at."""
+
+    identity: Sequence[Mapping[str, Any]]
+    resource: Mapping[str, Any] | None
+    labels: _Labels
+    context: Mapping[str, ContextValue]
+
+
 def _deny_causes(
-    decision: Decision, boundary_owner: str, resource_kind: str, where: str
+    decision: Decision,
+    boundary_owner: str,
+    resource_kind: str,
+    where: str,
+    policies: _Policies,
 ) -> list[Cause]:
     causes: list[Cause] = []
     for reason in decision.reasons:
         ref = reason.statement
         if reason.code in ("explicit-deny", "not-principal-deny-with-boundary") and ref is not None:
             sid = f'"{ref.sid}"' if ref.sid else f"#{ref.statement_index}"
-            if ref.kind == "resource":
+            statement = _statement_of(ref, policies.identity, policies.resource)
+            cutoff = _revoke_cutoff(statement)
+            name = policies.labels.policy(ref)
+            if cutoff is not None:
+                issued = _context_value(policies.context, "aws:TokenIssueTime") or "?"
+                causes.append(
+                    Cause(
+                        "session-revoked",
+                        f"the session was issued at {issued}, before the cut-off {cutoff} set "
+                        "by revoke_sessions_issued_before / the console's Revoke active "
+                        f"sessions ({name}, statement {sid}): every request of an older "
+                        "session is denied",
+                        "Request new credentials (assume the role again): a session issued "
+                        "after the cut-off is not refused. Keep the Deny; it revokes the "
+                        "older sessions on purpose.",
+                    )
+                )
+            elif ref.kind == "resource":
                 causes.append(
                     Cause(
                         "explicit-deny-resource-policy",
@@ -838,9 +982,10 @@ def _deny_causes(
                 causes.append(
                     Cause(
                         "explicit-deny",
-                        f"an explicit Deny in the {ref.kind} policy (statement {sid}) refuses it",
-                        "Narrow or remove that Deny statement, or make the request meet its "
-                        "conditions.",
+                        f"an explicit Deny in the {ref.kind} policy {name} (statement {sid}) "
+                        "refuses it",
+                        f"Narrow or remove that Deny statement in {name}, or make the request "
+                        "meet its conditions.",
                     )
                 )
         elif reason.code == "boundary-no-allow":
@@ -856,19 +1001,76 @@ def _deny_causes(
     return causes
 
 
-def _unevaluable_causes(decision: Decision) -> list[Cause]:
-    if not decision.unevaluable:
+def _unevaluable_causes(
+    decision: Decision, labels: _Labels, explained: Sequence[str] = ()
+) -> list[Cause]:
+    """``unresolved-value`` for what could not be evaluated and no other cause explains."""
+    problems = [
+        u for u in decision.unevaluable if not any(value in u.detail for value in explained)
+    ]
+    if not problems:
         return []
-    details = "; ".join(dict.fromkeys(u.describe() for u in decision.unevaluable))
+    details = "; ".join(dict.fromkeys(labels.problem(u) for u in problems))
+    generated = [u for u in problems if "placeholder" in u.detail]
+    fixes: list[str] = []
+    if generated:
+        fixes.append(
+            "Give the resource an explicit name (role_name, bucket_name …) so that the "
+            "policy's pattern can be checked, or write the pattern as `*` or as a reference "
+            "to the resource itself."
+        )
+    if len(generated) < len(problems):
+        fixes.append(
+            "Give the stack a concrete environment (account and region) and avoid values "
+            "known only at deployment (parameters, imports) in the policies that decide this."
+        )
     return [
         Cause(
             "unresolved-value",
-            f"part of a policy cannot be evaluated offline, so it is never taken to allow: "
-            f"{details}",
-            "Give the stack a concrete environment (account and region) and avoid values "
-            "known only at deployment (parameters, imports) in the policies that decide this.",
+            "part of a policy cannot be evaluated offline (an Allow there grants nothing, a "
+            f"Deny there is taken to deny): {details}",
+            " ".join(fixes),
         )
     ]
+
+
+def _trust_services(trust: Mapping[str, Any] | None) -> list[str]:
+    """The service principals an Allow statement of the trust names."""
+    found: list[str] = []
+    statements = trust.get("Statement") if trust else None
+    for statement in _as_list(statements):
+        if not isinstance(statement, Mapping) or statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        values = principal.get("Service") if isinstance(principal, Mapping) else None
+        found.extend(v for v in _as_list(values) if isinstance(v, str) and v not in found)
+    return found
+
+
+def _service_not_trusted(decision: Decision, who: _Resolved, role: RoleInfo) -> Cause | None:
+    """``service-not-trusted``: a service principal the trust does not name at all.
+
+    A service can use a role only if the role's trust policy names that service's
+    principal; a role made for EC2 does not work for Lambda.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_roles.html
+    """
+    if who.kind != "service" or decision.allowed:
+        return None
+    services = _trust_services(role.trust)
+    if who.principal.lower() in (s.lower() for s in services):
+        return None
+    trusted = (
+        f"the trust allows only {', '.join(services)}"
+        if services
+        else "the trust names no service principal"
+    )
+    return Cause(
+        "service-not-trusted",
+        f"{trusted}; {who.principal} is not trusted (the wrong role on a service — see rule "
+        "IAMR-USE-001)",
+        f"Use a role that trusts the service, e.g. ServiceRole(service={who.principal!r}), or "
+        f"add {who.principal} to the trust of {role.path} if the role is meant for it.",
+    )
 
 
 def _conditions_cause(role: RoleInfo) -> Cause:
@@ -997,8 +1199,9 @@ def explain_call(
     allowed = decision.allowed
     if not allowed:
         kind = target.resource_type if target else "resource policy"
-        causes.extend(_deny_causes(decision, role.path, kind, where))
-        causes.extend(_unevaluable_causes(decision))
+        policies_read = _Policies(identity, resource_doc, labels, context)
+        causes.extend(_deny_causes(decision, role.path, kind, where, policies_read))
+        causes.extend(_unevaluable_causes(decision, labels))
         if decision.outcome == "ImplicitDeny" and role.unavailable_policies:
             names = ", ".join(p.arn for p in role.unavailable_policies)
             causes.append(
@@ -1037,6 +1240,7 @@ def explain_call(
             + ", ".join(p.arn for p in role.unavailable_policies)
             + ") were not read; an explicit Deny in them would change this"
         )
+    notes.extend(_rule_notes(app, role))
     return Explanation(
         allowed=allowed,
         outcome=decision.outcome if allowed == decision.allowed else "Unknown",
