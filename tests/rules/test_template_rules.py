@@ -84,6 +84,12 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]] | tuple[Any, ...]] = {
         template(R=role(statement({"AWS": {"Ref": "Unknown"}}))),
         template(R=role(statement({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}))),
     ),
+    "IAMR-TRUST-005": (
+        template(
+            R=role(statement({"AWS": ["AROA3XFRBF23EXAMPLE7", f"arn:aws:iam::{ACCOUNT}:root"]}))
+        ),
+        template(R=role(statement({"AWS": f"arn:aws:iam::{ACCOUNT}:role/auditor"}))),
+    ),
     "IAMR-OIDC-001": (
         github_trust({"StringEquals": {f"{GITHUB}:sub": "repo:acme/app:ref:refs/heads/main"}}),
         github_trust(GOOD_GITHUB),
