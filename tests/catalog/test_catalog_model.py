@@ -193,3 +193,59 @@ def test_the_given_stack_is_not_changed() -> None:
     before = dict(stack.paths)
     build_catalog([stack])
     assert stack.paths == before
+
+
+def test_session_revocation_is_shown_as_such_not_as_a_blanket_deny() -> None:
+    from cdk_iam_roles.catalog import build_catalog
+    from cdk_iam_roles.cfn import StackTemplate
+
+    template = {
+        "Resources": {
+            "Worker": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "AssumeRolePolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"Service": "lambda.amazonaws.com"},
+                                "Action": "sts:AssumeRole",
+                            }
+                        ],
+                    },
+                    "Policies": [
+                        {
+                            "PolicyName": "RevokeOlderSessions",
+                            "PolicyDocument": {
+                                "Version": "2012-10-17",
+                                "Statement": [
+                                    {
+                                        "Effect": "Deny",
+                                        "Action": "*",
+                                        "Resource": "*",
+                                        "Condition": {
+                                            "DateLessThan": {
+                                                "aws:TokenIssueTime": "2026-11-30T12:00:00Z"
+                                            }
+                                        },
+                                    },
+                                    {
+                                        "Effect": "Deny",
+                                        "Action": "s3:DeleteObject",
+                                        "Resource": "*",
+                                    },
+                                ],
+                            },
+                        }
+                    ],
+                },
+            }
+        }
+    }
+    (role,) = build_catalog([StackTemplate.from_template(template)]).roles
+    assert dict(role.permissions.denied) == {"s3": ("DeleteObject",)}
+    assert (
+        "sessions issued before 2026-11-30T12:00:00Z are revoked (every action denied)"
+        in role.permissions.notes
+    )

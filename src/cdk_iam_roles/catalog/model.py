@@ -576,6 +576,19 @@ def _permissions(
     )
 
 
+def _is_session_revocation(statement: Mapping[str, Any]) -> bool:
+    """The deny of ``revoke_sessions_issued_before`` / the console's "Revoke active sessions"."""
+    condition = statement.get("Condition")
+    return (
+        as_list(statement.get("Action")) == ["*"]
+        and as_list(statement.get("Resource")) == ["*"]
+        and isinstance(condition, Mapping)
+        and list(condition) == ["DateLessThan"]
+        and isinstance(condition["DateLessThan"], Mapping)
+        and list(condition["DateLessThan"]) == ["aws:TokenIssueTime"]
+    )
+
+
 def _collect(
     document: Any,
     allowed: dict[str, set[str]],
@@ -590,6 +603,10 @@ def _collect(
             notes.append(f"statement {display(statement)}")
             continue
         target = denied if statement.get("Effect") == "Deny" else allowed
+        if target is denied and _is_session_revocation(statement):
+            cutoff = display(statement["Condition"]["DateLessThan"]["aws:TokenIssueTime"])
+            notes.append(f"sessions issued before {cutoff} are revoked (every action denied)")
+            continue
         if "NotAction" in statement:
             effect = "denies" if target is denied else "allows"
             notes.append(f"{effect} every action except {display(statement['NotAction'])}")
