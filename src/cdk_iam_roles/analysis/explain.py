@@ -823,7 +823,24 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
     causes.extend(duration_causes)
     if isinstance(role.max_session_duration, Unknown) and caller.duration is not None:
         notes.append("MaxSessionDuration cannot be resolved offline; the duration was not checked")
-    allowed = decision.allowed and not duration_causes
+    # STS refuses every AssumeRole* call made with the root user's credentials ("Roles may
+    # not be assumed by root accounts"), whatever the trust says.
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-console.html
+    root_causes = (
+        [
+            Cause(
+                "root-cannot-assume",
+                f"{who.principal} is the root user of account {who.account}, and AWS never "
+                "lets the root user assume a role",
+                f"Assume the role as an IAM user or role of account {who.account} (a trust "
+                "that names the account lets any of them in whose own policy allows it).",
+            )
+        ]
+        if who.kind == "root"
+        else []
+    )
+    causes.extend(root_causes)
+    allowed = decision.allowed and not duration_causes and not root_causes
     outcome = decision.outcome if decision.allowed == allowed else "Refused"
     notes.extend(_rule_notes(app, role))
     return Explanation(
