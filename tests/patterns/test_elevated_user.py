@@ -264,15 +264,17 @@ def _refusal(**kwargs: Any) -> RoleConfigError:
         ),
         (
             {"trusted_users": ["arn:aws:iam::111111111111:role/Admin"]},
-            "Test/Admin: trusted_users must be IAM user ARNs; role sessions carry no MFA "
-            "context AWS can see (got 'arn:aws:iam::111111111111:role/Admin'). For Identity "
+            "Test/Admin: trusted_users must be IAM user ARNs; a role session meets the MFA "
+            "condition only if it was itself created with MFA, which this trust cannot "
+            "enforce (got 'arn:aws:iam::111111111111:role/Admin'). For Identity "
             "Center or IdP-federated roles pass idp_enforced_mfa=True (the IdP enforces MFA); "
             "otherwise trust the IAM users themselves. [IAMR-EU-002]",
         ),
         (
             {"trusted_users": [SSO_ADMIN]},
-            "Test/Admin: trusted_users must be IAM user ARNs; role sessions carry no MFA "
-            f"context AWS can see (got '{SSO_ADMIN}'). For Identity Center or IdP-federated "
+            "Test/Admin: trusted_users must be IAM user ARNs; a role session meets the MFA "
+            "condition only if it was itself created with MFA, which this trust cannot "
+            f"enforce (got '{SSO_ADMIN}'). For Identity Center or IdP-federated "
             "roles pass idp_enforced_mfa=True (the IdP enforces MFA); otherwise trust the IAM "
             "users themselves. [IAMR-EU-002]",
         ),

@@ -250,7 +250,8 @@ def _check_users(bag: ProblemCollector, raw: Sequence[str], partition: str | Non
                 [
                     rules.ROLE_AS_USER.problem(
                         "trusted_users",
-                        "must be IAM user ARNs; role sessions carry no MFA context AWS can see",
+                        "must be IAM user ARNs; a role session meets the MFA condition only "
+                        "if it was itself created with MFA, which this trust cannot enforce",
                         item,
                     )
                 ]
