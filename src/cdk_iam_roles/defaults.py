@@ -22,6 +22,7 @@ __all__ = [
     "ROLE_PATH_MAX",
     "SESSION_NAME_MAX",
     "SESSION_NAME_MIN",
+    "TRUST_ACTIONS",
     "TRUST_POLICY_DEFAULT_MAX_CHARS",
 ]
 
@@ -56,4 +57,19 @@ DEFAULT_ELEVATED_MAX_SESSION_SECONDS: Final = 3600
 # https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
 PARTITIONS: Final = frozenset(
     {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
+)
+
+# The actions a role trust policy governs, lower-cased (IAM compares actions without
+# case): assuming the role, and tagging, source identity and context set while doing so.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required
+TRUST_ACTIONS: Final = frozenset(
+    {
+        "sts:assumerole",
+        "sts:assumerolewithsaml",
+        "sts:assumerolewithwebidentity",
+        "sts:tagsession",
+        "sts:setsourceidentity",
+        "sts:setcontext",
+    }
 )

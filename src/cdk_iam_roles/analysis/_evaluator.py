@@ -27,25 +27,15 @@ from cdk_iam_roles.analysis._model import (
 from cdk_iam_roles.analysis._placeholders import holds_placeholder, is_placeholder, match_opaque
 from cdk_iam_roles.analysis._principals import Caller, MatchKind, PrincipalEntry, parse_caller
 from cdk_iam_roles.analysis._variables import has_variable, substitute
+from cdk_iam_roles.defaults import TRUST_ACTIONS
 
 _MATCH = 1
 _NO = 0
 _UNKNOWN = 2
 
-# Requests authorized by the role's trust policy: the trust policy must always allow,
-# even within one account.
+# Requests authorized by the role's trust policy (TRUST_ACTIONS) need the trust policy to
+# allow them even within one account.
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html
-# https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required
-TRUST_ACTIONS = frozenset(
-    {
-        "sts:assumerole",
-        "sts:assumerolewithsaml",
-        "sts:assumerolewithwebidentity",
-        "sts:tagsession",
-        "sts:setsourceidentity",
-        "sts:setcontext",
-    }
-)
 
 # When several entries of one Principal element name the caller, the most specific one
 # decides which limits the grant is subject to.

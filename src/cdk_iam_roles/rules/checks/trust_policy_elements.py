@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cdk_iam_roles.defaults import TRUST_ACTIONS
 from cdk_iam_roles.rules.model import Finding, RuleInfo, Scope, Severity, TemplateRule
 from cdk_iam_roles.rules.view import TemplateView, as_list
 
@@ -29,17 +30,6 @@ INFO = RuleInfo(
     fix="Name principals with Principal, list the sts: actions explicitly, and drop Resource.",
     doc="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-trust-policy",
     scopes=frozenset({Scope.TEMPLATE}),
-)
-
-TRUST_ACTIONS = frozenset(
-    {
-        "sts:assumerole",
-        "sts:assumerolewithsaml",
-        "sts:assumerolewithwebidentity",
-        "sts:tagsession",
-        "sts:setsourceidentity",
-        "sts:setcontext",
-    }
 )
 
 
