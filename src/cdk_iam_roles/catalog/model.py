@@ -48,8 +48,9 @@ from cdk_iam_roles.catalog._words import (
     identity_center_permission_set,
 )
 from cdk_iam_roles.cfn import Resolver, ResourceRef, StackTemplate, Unknown
-from cdk_iam_roles.rules import Finding, RuleSettings, Severity, check_stack
-from cdk_iam_roles.rules.view import as_list
+from cdk_iam_roles.rules import Finding, RuleSettings, Severity
+from cdk_iam_roles.rules.engine import check_view
+from cdk_iam_roles.rules.view import TemplateView, as_list
 from cdk_iam_roles.trust.confused_deputy import confused_deputy_support
 
 __all__ = [
@@ -254,15 +255,17 @@ def build_catalog(
     entries: list[StackEntry] = []
     all_findings: list[Finding] = []
     for stack in stacks:
-        findings = check_stack(stack, settings=settings)
+        # One view per stack: the rules and the catalog read the same resolved resources.
+        view = TemplateView(stack, settings or RuleSettings())
+        findings = check_view(view)
         all_findings.extend(findings)
         by_resource: dict[str, list[Finding]] = {}
         for finding in findings:
             by_resource.setdefault(finding.logical_id, []).append(finding)
-        attached = _attached_policies(stack)
+        attached = _attached_policies(view)
         roles = [
             _role(
-                stack,
+                view,
                 logical_id,
                 resource,
                 tuple(by_resource.get(logical_id, ())),
@@ -279,17 +282,15 @@ def build_catalog(
 
 
 def _role(
-    stack: StackTemplate,
+    view: TemplateView,
     logical_id: str,
     resource: Mapping[str, Any],
     findings: tuple[Finding, ...],
     attached: Sequence[tuple[str, str, Mapping[str, Any]]],
 ) -> RoleEntry:
+    stack = view.stack
     resolver = stack.resolver
-    raw = resource.get("Properties")
-    props = resolver.resolve(raw) if isinstance(raw, Mapping) else {}
-    if not isinstance(props, Mapping):
-        props = {}
+    props = view.resolved[logical_id]
     name_value = props.get("RoleName")
     if name_value is None:
         role_name, name_display = None, "generated"
@@ -356,7 +357,7 @@ def _role(
         trust_unknown=trust_unknown,
         max_session_seconds=max_seconds,
         max_session_display=max_display,
-        permissions=_permissions(stack, resolver, logical_id, props, attached),
+        permissions=_permissions(view, resolver, logical_id, props, attached),
         findings=findings,
     )
 
@@ -503,19 +504,17 @@ def _policy_label(stack: StackTemplate, value: Any, raw: Any, resolver: Resolver
 
 
 def _attached_policies(
-    stack: StackTemplate,
+    view: TemplateView,
 ) -> dict[str, list[tuple[str, str, Mapping[str, Any]]]]:
     """Policies of the stack that attach themselves to roles (``Roles: [{Ref: Role}]``).
 
     Returns role logical ID → (type, logical ID, resolved properties), read once per stack
     so that a stack with hundreds of roles and policies stays linear.
     """
-    resolver = stack.resolver
     out: dict[str, list[tuple[str, str, Mapping[str, Any]]]] = {}
-    for other_id, other in stack.resources_of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-        props = resolver.resolve(other.get("Properties") or {})
-        if not isinstance(props, Mapping):
-            continue
+    kinds = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
+    for other_id, other in view.stack.resources_of_type(*kinds):
+        props = view.resolved[other_id]
         for ref in as_list(props.get("Roles")):
             if isinstance(ref, ResourceRef) and ref.attribute is None:
                 out.setdefault(ref.logical_id, []).append((str(other.get("Type")), other_id, props))
@@ -523,12 +522,13 @@ def _attached_policies(
 
 
 def _permissions(
-    stack: StackTemplate,
+    view: TemplateView,
     resolver: Resolver,
     logical_id: str,
     props: Mapping[str, Any],
     attached: Sequence[tuple[str, str, Mapping[str, Any]]],
 ) -> Permissions:
+    stack = view.stack
     documents: list[Any] = []
     managed: list[str] = []
     raw_props = stack.resources[logical_id].get("Properties") or {}
@@ -541,7 +541,7 @@ def _permissions(
         if isinstance(value, ResourceRef):
             target = stack.resources.get(value.logical_id)
             if isinstance(target, Mapping) and target.get("Type") == "AWS::IAM::ManagedPolicy":
-                tprops = resolver.resolve(target.get("Properties") or {})
+                tprops = view.resolved[value.logical_id]
                 documents.append(tprops.get("PolicyDocument"))
     for policy in as_list(props.get("Policies")):
         if isinstance(policy, Mapping):

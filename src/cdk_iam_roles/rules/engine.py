@@ -18,7 +18,7 @@ from cdk_iam_roles.rules.model import Finding, Severity, TemplateRule
 from cdk_iam_roles.rules.registry import template_rules
 from cdk_iam_roles.rules.view import RuleSettings, TemplateView
 
-__all__ = ["check_stack", "check_stacks", "has_errors"]
+__all__ = ["check_stack", "check_stacks", "check_view", "has_errors"]
 
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
@@ -39,8 +39,16 @@ def check_stack(
         settings: quotas and disabled rules (default: AWS's default quotas).
         rules: the rules to run (default: every template rule of the catalog).
     """
-    settings = settings or RuleSettings()
-    view = TemplateView(stack, settings)
+    return check_view(TemplateView(stack, settings or RuleSettings()), rules=rules)
+
+
+def check_view(view: TemplateView, *, rules: Sequence[TemplateRule] | None = None) -> list[Finding]:
+    """Like :func:`check_stack`, on a view a caller already holds.
+
+    A caller that also reads the template (the catalog) shares the view, so every
+    resource is resolved once.
+    """
+    stack, settings = view.stack, view.settings
     findings: list[Finding] = []
     for rule in rules if rules is not None else template_rules():
         if rule.info.id in settings.disabled:
