@@ -25,6 +25,7 @@ __all__ = [
     "Arn",
     "check_account_id",
     "check_external_id",
+    "check_plain_text",
     "check_role_name",
     "check_role_path",
     "check_service_principal",
@@ -43,6 +44,34 @@ _SERVICE = re.compile(
     r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*"
     r"\.(amazonaws\.com(\.cn)?|amazon\.com)$"
 )
+
+
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def check_plain_text(value: str) -> str | None:
+    """Plain text: no control characters and no leading or trailing whitespace.
+
+    Every string argument of every pattern and identity class goes through this check
+    first (rule IAMR-ROLE-008), so a value such as ``"222222222222\\n"`` is refused
+    before a pattern-specific check (whose regular expression might let a trailing
+    newline through) ever sees it. CDK tokens are plain text and pass.
+
+    Example:
+        >>> check_plain_text("222222222222\\n")
+        'holds a control character (\\\\n); remove it'
+        >>> check_plain_text(" deploy") is None
+        False
+        >>> check_plain_text("deploy") is None
+        True
+    """
+    found = _CONTROL.search(value)
+    if found is not None:
+        return f"holds a control character ({found.group(0)!r}); remove it".replace("'", "")
+    if value != value.strip():
+        return "has leading or trailing whitespace; strip it"
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,3 +65,18 @@ ARGUMENT_TYPE = RuleInfo(
     fix="Pass a value of the documented type.",
     doc="https://docs.aws.amazon.com/cdk/api/v2/python/aws_cdk.aws_iam/Role.html",
 )
+PLAIN_TEXT = RuleInfo(
+    id="IAMR-ROLE-008",
+    severity=Severity.ERROR,
+    what=(
+        "Every string argument is plain text: no control characters (newline, carriage "
+        "return, tab, NUL …) and no leading or trailing whitespace."
+    ),
+    why=(
+        "A stray newline or space never belongs in an ARN, a name or a condition value: "
+        "it renders a principal or condition that matches nothing (the role silently does "
+        "not work) or, copied into a config file, injects a line of its own."
+    ),
+    fix="Strip the value and remove the control characters.",
+    doc="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+)
