@@ -12,7 +12,6 @@ MODULES = [
     "cdk_iam_roles.catalog.model",
     "cdk_iam_roles.catalog.render",
     "cdk_iam_roles.catalog.profiles",
-    "cdk_iam_roles.catalog._profile_values",
 ]
 
 

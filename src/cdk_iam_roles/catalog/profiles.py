@@ -41,6 +41,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cdk_iam_roles._printable import one_line
 from cdk_iam_roles.catalog._profile_values import escape_value, setting_problem
 from cdk_iam_roles.catalog._words import Assumer, ConditionEntry
 from cdk_iam_roles.catalog.model import Catalog, RoleEntry
@@ -132,17 +133,8 @@ def _profile_name(role: RoleEntry) -> str:
     return re.sub(r"[^A-Za-z0-9_.@+-]+", "-", raw, flags=re.ASCII).strip("-") or "role"
 
 
-def _printable(text: str) -> str:
-    """``text`` on one printable line: whitespace runs become one space, and any other
-    character that is not printable (control, format, separator) is escaped."""
-    joined = " ".join(text.split())
-    return "".join(
-        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in joined
-    )
-
-
 def _comment(text: str) -> str:
-    return "# " + _printable(text)
+    return "# " + one_line(text)
 
 
 _Line = str | tuple[str, str]
@@ -328,7 +320,7 @@ def _render_section(role: RoleEntry, lines: list[_Line]) -> tuple[list[str], Ski
             problem = setting_problem(key, value)
             if problem is not None:
                 skipped = SkippedProfile(
-                    path=_printable(role.path),
+                    path=one_line(role.path),
                     setting="profile name" if key == "profile" else key,
                     value=escape_value(value),
                     problem=problem,

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cdk_iam_roles import __version__
+from cdk_iam_roles._printable import one_line
 from cdk_iam_roles.cfn import StackTemplate, load_stacks
 from cdk_iam_roles.errors import InputError
 from cdk_iam_roles.rules.acknowledgments import (
@@ -221,14 +222,6 @@ def _summary(stacks: Sequence[StackTemplate], findings: Sequence[Finding]) -> di
     }
 
 
-def _line(text: str) -> str:
-    """``text`` as one printable line: template values never move the terminal's cursor
-    or start a line of their own (control and separator characters are escaped)."""
-    return "".join(
-        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
-    )
-
-
 def text_report(
     stacks: Sequence[StackTemplate],
     findings: Sequence[Finding],
@@ -237,13 +230,17 @@ def text_report(
 ) -> str:
     """Findings as lines for a terminal, acknowledged ones after, a summary line last."""
     lines: list[str] = []
+    # Template values go through one_line: they never move the terminal's cursor or
+    # start a line of their own.
     for f in findings:
-        lines.append(_line(f"{str(f.severity).upper():7} {f.rule_id:16} {f.path}: {f.message}"))
-        lines.append(_line(f"{'':7} {'':16} fix: {f.fix}"))
+        where = f"{one_line(f.path)}: {one_line(f.message)}"
+        lines.append(f"{str(f.severity).upper():7} {f.rule_id:16} {where}")
+        lines.append(f"{'':7} {'':16} fix: {one_line(f.fix)}")
     for f, ack in acknowledged:
-        lines.append(_line(f"{'ACK':7} {f.rule_id:16} {f.path}: {f.message} ({f.severity})"))
-        where = ack.scope or "the app"
-        lines.append(_line(f"{'':7} {'':16} acknowledged on {where}: {ack.reason}"))
+        where = f"{one_line(f.path)}: {one_line(f.message)} ({f.severity})"
+        lines.append(f"{'ACK':7} {f.rule_id:16} {where}")
+        scope = one_line(ack.scope) or "the app"
+        lines.append(f"{'':7} {'':16} acknowledged on {scope}: {one_line(ack.reason)}")
     s = _summary(stacks, findings)
     lines.append(
         f"{s['errors']} error(s), {s['warnings']} warning(s), {s['info']} info"
