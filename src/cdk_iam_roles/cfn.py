@@ -36,10 +36,12 @@ from typing import Any
 from cdk_iam_roles.errors import InputError
 
 __all__ = [
+    "HOLE",
     "Resolver",
     "ResourceRef",
     "StackTemplate",
     "Unknown",
+    "hole_marker",
     "is_unresolved",
     "load_stacks",
     "load_template",
@@ -146,6 +148,7 @@ class Resolver:
 
     Args:
         resources: the template's ``Resources`` mapping.
+        mappings: the template's ``Mappings`` (for ``Fn::FindInMap``; default none).
         account: the stack's account ID, or ``None`` when it is not known.
         region: the stack's region, or ``None``.
         parameters: values to use for template parameters (default: none; a parameter
@@ -161,6 +164,10 @@ class Resolver:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     template_parameters: Mapping[str, Any] = field(default_factory=dict)
     use_parameter_defaults: bool = False
+    mappings: Mapping[str, Any] = field(default_factory=dict)
+    # While `resolve_text` runs: the values that could not be known, each rendered in the
+    # text as a hole marker instead of making the whole text unknown.
+    _holes: list[Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def partition(self) -> str | None:
@@ -197,6 +204,36 @@ class Resolver:
             return ResourceRef(name)
         return Unknown(f"Ref {name}")
 
+    def resolve_text(self, value: Any) -> tuple[str, list[Any]] | None:
+        """Resolve a value that CloudFormation turns into text, keeping unknown parts apart.
+
+        ``value`` is a string, or an ``Fn::Sub`` / ``Fn::Join`` (possibly nested) that
+        builds one. Each part that cannot be known offline is written into the text as a
+        hole marker (:func:`hole_marker`) and returned in the list, in marker order, so a
+        caller can parse the text (a policy document written as a JSON string) and then
+        put the unknowns back where they belong. ``None`` when ``value`` does not resolve
+        to text at all.
+
+        Example:
+            >>> text, holes = Resolver().resolve_text({"Fn::Sub": "a-${AWS::AccountId}"})
+            >>> text == "a-" + hole_marker(0), holes
+            (True, [<unknown: AWS::AccountId>])
+        """
+        holes: list[Any] = []
+        self._holes = holes
+        try:
+            result = self.resolve(value)
+        finally:
+            self._holes = None
+        return (result, holes) if isinstance(result, str) else None
+
+    def _hole(self, value: Any) -> str | None:
+        """The marker standing for ``value`` in hole mode (``None`` outside it)."""
+        if self._holes is None:
+            return None
+        self._holes.append(value)
+        return hole_marker(len(self._holes) - 1)
+
     def resolve(self, value: Any) -> Any:
         """Resolve ``value`` recursively; see the module docstring for what stays unknown."""
         if isinstance(value, Mapping):
@@ -232,6 +269,8 @@ class Resolver:
                 return Unknown("Fn::Join over an unknown list")
             if all(isinstance(i, str) for i in items):
                 return sep.join(items)
+            if self._holes is not None:
+                return sep.join(i if isinstance(i, str) else str(self._hole(i)) for i in items)
             missing = [i for i in items if not isinstance(i, str)]
             return Unknown("Fn::Join over " + ", ".join(_describe(i) for i in missing))
         if key == "Fn::Sub":
@@ -250,7 +289,47 @@ class Resolver:
             if isinstance(sep, str) and isinstance(text, str) and sep:
                 return text.split(sep)
             return Unknown("Fn::Split over an unknown string")
+        if key == "Fn::If":
+            return self._if(arg)
+        if key == "Fn::FindInMap":
+            return self._find_in_map(arg)
         return Unknown(key)
+
+    def _if(self, arg: Any) -> Any:
+        """``Fn::If``: known only when both branches resolve to the same value.
+
+        Which branch CloudFormation takes depends on a condition evaluated at deployment;
+        policy documents are read branch by branch by :mod:`cdk_iam_roles.documents`.
+        """
+        if not (isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str)):
+            return Unknown("Fn::If with a malformed argument")
+        # A hole marker counts as a different value in each branch: compare plain values.
+        saved, self._holes = self._holes, None
+        try:
+            yes, no = self.resolve(arg[1]), self.resolve(arg[2])
+        finally:
+            self._holes = saved
+        if yes == no and not is_unresolved(yes):
+            return yes
+        return Unknown(f"Fn::If on condition {arg[0]}")
+
+    def _find_in_map(self, arg: Any) -> Any:
+        """``Fn::FindInMap`` over the template's ``Mappings`` with keys that resolve."""
+        if not (isinstance(arg, list) and len(arg) in (3, 4)):
+            return Unknown("Fn::FindInMap with a malformed argument")
+        keys = [self.resolve(k) for k in arg[:3]]
+        if not all(isinstance(k, str) for k in keys):
+            return Unknown("Fn::FindInMap with a key unknown before deployment")
+        table: Any = self.mappings
+        for k in keys:
+            table = table.get(k) if isinstance(table, Mapping) else None
+        if table is None:
+            # The AWS::LanguageExtensions transform allows a DefaultValue as 4th argument.
+            default = arg[3] if len(arg) == 4 and isinstance(arg[3], Mapping) else None
+            if default is not None and "DefaultValue" in default:
+                return self.resolve(default["DefaultValue"])
+            return Unknown("Fn::FindInMap " + "/".join(keys) + " (no such entry)")
+        return self.resolve(table)
 
     def _sub(self, arg: Any) -> Any:
         extra: Any
@@ -277,6 +356,9 @@ class Resolver:
                 value = self._ref(name)
             if isinstance(value, str):
                 return value
+            marker = self._hole(value)
+            if marker is not None:
+                return marker
             unknown.append(_describe(value))
             return match.group(0)
 
@@ -284,6 +366,18 @@ class Resolver:
         if unknown:
             return Unknown("Fn::Sub over " + ", ".join(unknown))
         return result.replace("${!", "${")
+
+
+def hole_marker(index: int) -> str:
+    """The text standing for unknown part ``index`` in :meth:`Resolver.resolve_text`.
+
+    Made of private-use characters, which are valid inside a JSON string and never
+    appear in a template written for IAM.
+    """
+    return f"\ue000{index}\ue001"
+
+
+HOLE = re.compile("\ue000(\\d+)\ue001")
 
 
 def _describe(value: object) -> str:
@@ -344,11 +438,13 @@ class StackTemplate:
     def resolver(self) -> Resolver:
         """A resolver for this stack's environment."""
         params = self.template.get("Parameters", {})
+        mappings = self.template.get("Mappings", {})
         return Resolver(
             resources=self.resources,
             account=self.account,
             region=self.region,
             template_parameters=params if isinstance(params, Mapping) else {},
+            mappings=mappings if isinstance(mappings, Mapping) else {},
         )
 
     def resources_of_type(self, *types: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
