@@ -54,6 +54,7 @@ __all__ = [
     "DocumentStatus",
     "PolicyDocumentRead",
     "document_problems",
+    "listed_document",
     "read_policy_document",
 ]
 
@@ -234,6 +235,27 @@ def _variant_label(chosen: Mapping[str, bool]) -> str:
     if not chosen:
         return ""
     return "when " + ", ".join(f"{c} is {str(v).lower()}" for c, v in chosen.items()) + ": "
+
+
+def listed_document(entry: Any) -> Any:
+    """The document of one entry of a ``Policies`` list, for :func:`read_policy_document`.
+
+    An entry written as ``Fn::If`` (a policy present only under a condition) becomes one
+    ``Fn::If`` over the two branches' documents; read it with ``optional=True``.
+
+    Example:
+        >>> listed_document({"PolicyName": "p", "PolicyDocument": "{}"})
+        '{}'
+    """
+    if isinstance(entry, Mapping) and len(entry) == 1 and "Fn::If" in entry:
+        branch = entry["Fn::If"]
+        if isinstance(branch, list) and len(branch) == 3:
+            return {"Fn::If": [branch[0], listed_document(branch[1]), listed_document(branch[2])]}
+    if isinstance(entry, Mapping) and entry != _NO_VALUE:
+        if "PolicyDocument" in entry:
+            return entry["PolicyDocument"]
+        return {"Statement": Unknown("a Policies entry without a PolicyDocument")}
+    return entry
 
 
 # -- Fn::If variants -------------------------------------------------------------------

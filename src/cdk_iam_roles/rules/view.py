@@ -18,6 +18,7 @@ from cdk_iam_roles.documents import (
     DOCUMENT_PROPERTIES,
     DocumentKind,
     PolicyDocumentRead,
+    listed_document,
     read_policy_document,
 )
 from cdk_iam_roles.rules.model import Finding, RuleInfo, Severity
@@ -325,27 +326,12 @@ def _read_listed(
     for index, entry in enumerate(raw_list):
         name = entry.get("PolicyName") if isinstance(entry, Mapping) else None
         label = f"{prop}[{index}]" + (f" {name!r}" if isinstance(name, str) else "")
-        raw_doc = _entry_document(entry)
+        raw_doc = listed_document(entry)
         read = read_policy_document(raw_doc, resolver, kind="identity", optional=True)
         entries.append(DocumentEntry(logical_id, kind, label, "identity", read))
         name_value = resolver.resolve(name) if name is not None else _if_name(entry, resolver)
         out.append({"PolicyName": name_value, "PolicyDocument": _document_value(read)})
     resolved[prop] = out
-
-
-def _entry_document(entry: Any) -> Any:
-    """The document of one ``Policies`` entry, with an ``Fn::If`` entry kept as one."""
-    if isinstance(entry, Mapping) and len(entry) == 1 and "Fn::If" in entry:
-        branch = entry["Fn::If"]
-        if isinstance(branch, list) and len(branch) == 3:
-            return {"Fn::If": [branch[0], _entry_document(branch[1]), _entry_document(branch[2])]}
-    if isinstance(entry, Mapping):
-        if entry == {"Ref": "AWS::NoValue"}:
-            return entry
-        if "PolicyDocument" in entry:
-            return entry["PolicyDocument"]
-        return {"Statement": Unknown("a Policies entry without a PolicyDocument")}
-    return entry
 
 
 def _if_name(entry: Any, resolver: Resolver) -> Any:
