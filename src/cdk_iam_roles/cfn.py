@@ -37,6 +37,7 @@ from cdk_iam_roles.errors import InputError
 
 __all__ = [
     "HOLE",
+    "Hole",
     "Resolver",
     "ResourceRef",
     "StackTemplate",
@@ -216,8 +217,8 @@ class Resolver:
 
         Example:
             >>> text, holes = Resolver().resolve_text({"Fn::Sub": "a-${AWS::AccountId}"})
-            >>> text == "a-" + hole_marker(0), holes
-            (True, [<unknown: AWS::AccountId>])
+            >>> text == "a-" + hole_marker(0), holes[0].description
+            (True, 'AWS::AccountId')
         """
         holes: list[Any] = []
         self._holes = holes
@@ -227,11 +228,15 @@ class Resolver:
             self._holes = None
         return (result, holes) if isinstance(result, str) else None
 
-    def _hole(self, value: Any) -> str | None:
-        """The marker standing for ``value`` in hole mode (``None`` outside it)."""
+    def _hole(self, value: Any, via: str = "") -> str | None:
+        """The marker standing for ``value`` in hole mode (``None`` outside it).
+
+        ``via`` names the function the value was substituted by (``Fn::Sub``), so the
+        unknown reads as it would in the object form of the same document.
+        """
         if self._holes is None:
             return None
-        self._holes.append(value)
+        self._holes.append(Hole(value, via))
         return hole_marker(len(self._holes) - 1)
 
     def resolve(self, value: Any) -> Any:
@@ -356,7 +361,7 @@ class Resolver:
                 value = self._ref(name)
             if isinstance(value, str):
                 return value
-            marker = self._hole(value)
+            marker = self._hole(value, "Fn::Sub")
             if marker is not None:
                 return marker
             unknown.append(_describe(value))
@@ -366,6 +371,25 @@ class Resolver:
         if unknown:
             return Unknown("Fn::Sub over " + ", ".join(unknown))
         return result.replace("${!", "${")
+
+
+@dataclass(frozen=True, slots=True)
+class Hole:
+    """A part of a text that :meth:`Resolver.resolve_text` could not know.
+
+    Args:
+        value: the unknown value (an :class:`Unknown` or a :class:`ResourceRef`).
+        via: the function that substituted it (``"Fn::Sub"``), or ``""`` for a part
+            of an ``Fn::Join``.
+    """
+
+    value: Any
+    via: str = ""
+
+    @property
+    def description(self) -> str:
+        """The value in words, as :class:`Unknown` reasons read."""
+        return _describe(self.value)
 
 
 def hole_marker(index: int) -> str:

@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from cdk_iam_roles.cfn import HOLE, Resolver, ResourceRef, Unknown
+from cdk_iam_roles.cfn import HOLE, Hole, Resolver, ResourceRef, Unknown
 
 __all__ = [
     "DOCUMENT_PROPERTIES",
@@ -184,7 +184,7 @@ def read_policy_document(
         ...        ' "Resource": "arn:aws:s3:::b-${AWS::AccountId}/*"}]}'}
         >>> read = read_policy_document(doc, Resolver(), kind="identity")
         >>> read.status, read.document["Statement"][0]["Resource"]
-        ('read', <unknown: AWS::AccountId>)
+        ('read', <unknown: Fn::Sub over AWS::AccountId>)
     """
     if raw is None or raw == _NO_VALUE:
         return PolicyDocumentRead("absent", (), reason="no policy document")
@@ -342,7 +342,7 @@ def _read_text(value: Any, resolver: Resolver) -> Mapping[str, Any] | Unknown | 
         return "the JSON text is nested too deeply"
     except ValueError as error:
         if holes:
-            reasons = ", ".join(_describe(h) for h in holes)
+            reasons = ", ".join(h.description for h in holes)
             return Unknown(f"JSON text built from values unknown offline ({reasons})")
         return f"the JSON text is not valid JSON ({error})"
     if holes:
@@ -354,14 +354,23 @@ def _read_text(value: Any, resolver: Resolver) -> Mapping[str, Any] | Unknown | 
     return _normalise_version(parsed)
 
 
-def _fill_holes(value: Any, holes: list[Any]) -> Any:
-    """Strings holding a hole marker become the :class:`Unknown` they stand for."""
+def _fill_holes(value: Any, holes: list[Hole]) -> Any:
+    """Strings holding a hole marker become the :class:`Unknown` they stand for.
+
+    The reason reads as the object form of the same document would give it: a whole
+    string that is one ``Fn::Join`` part is that part's own unknown, substitutions read
+    ``Fn::Sub over …``.
+    """
     if isinstance(value, str):
-        indexes = [int(m.group(1)) for m in HOLE.finditer(value)]
-        if not indexes:
+        found = [holes[int(m.group(1))] for m in HOLE.finditer(value)]
+        if not found:
             return value
-        reasons = [_describe(holes[i]) if i < len(holes) else "?" for i in indexes]
-        return Unknown(", ".join(dict.fromkeys(reasons)))
+        if len(found) == 1 and not found[0].via and HOLE.fullmatch(value):
+            # The whole string is one Join part (a Ref, an Fn::GetAtt): the part itself,
+            # a ResourceRef included, as in the object form.
+            return found[0].value
+        via = next((h.via for h in found if h.via), "Fn::Join")
+        return Unknown(f"{via} over " + ", ".join(h.description for h in found))
     if isinstance(value, list):
         return [_fill_holes(v, holes) for v in value]
     if isinstance(value, Mapping):
