@@ -71,4 +71,9 @@ DOCUMENT_CASES: dict[str, tuple[Any, ...]] = {
         ),
         template(R=_role(LAMBDA_TRUST, Policies=[{"PolicyName": "logs", "PolicyDocument": LOGS}])),
     ),
+    "IAMR-DOC-006": (
+        {**template(R=_role(LAMBDA_TRUST)), "Transform": "AWS::Serverless-2016-10-31"},
+        {**template(R=_role(LAMBDA_TRUST)), "Transform": ["AWS::LanguageExtensions"]},
+        "Transform",
+    ),
 }
