@@ -36,6 +36,8 @@ def as_json_text(document: Any) -> Any:
     """
     if _has_if(document) or not isinstance(document, dict):
         return document
+    if len(document) == 1 and next(iter(document)).startswith(("Fn::", "Ref")):
+        return document  # already built by an intrinsic function
     parts: list[Any] = []
 
     def emit(text: str) -> None:
@@ -62,7 +64,7 @@ def as_json_text(document: Any) -> Any:
                 walk(item)
             emit("]")
         else:
-            emit(json.dumps(value))
+            emit(json.dumps(value, default=str))
 
     walk(document)
     if len(parts) == 1 and isinstance(parts[0], str):
