@@ -474,7 +474,8 @@ class StackTemplate:
     def resources_of_type(self, *types: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
         """Logical ID and resource of every resource of one of ``types``."""
         for logical_id, resource in self.resources.items():
-            if isinstance(resource, Mapping) and resource.get("Type") in types:
+            kind = resource.get("Type") if isinstance(resource, Mapping) else None
+            if isinstance(kind, str) and kind in types:
                 yield logical_id, resource
 
     def path_of(self, logical_id: str) -> str:

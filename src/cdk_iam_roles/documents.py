@@ -415,6 +415,8 @@ def _kind_of(value: object) -> str:
 # -- shape -----------------------------------------------------------------------------
 
 _FAMILIES = frozenset({"AWS", "Service", "Federated", "CanonicalUser"})
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+_VERSIONS = ("2012-10-17", "2008-10-17")
 
 
 def document_problems(document: Mapping[str, Any], kind: DocumentKind) -> Iterator[str]:
@@ -430,6 +432,9 @@ def document_problems(document: Mapping[str, Any], kind: DocumentKind) -> Iterat
         >>> list(document_problems({"Statement": 42}, "trust"))
         ['Statement is the number 42, not a statement or a list of statements']
     """
+    version = document.get("Version")
+    if version is not None and not _unknown(version) and version not in _VERSIONS:
+        yield f"Version is {_kind_of(version)}, not 2012-10-17 or 2008-10-17"
     if "Statement" not in document:
         yield "the document has no Statement"
         return
