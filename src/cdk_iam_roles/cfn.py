@@ -432,6 +432,9 @@ class StackTemplate:
     region: str | None = None
     paths: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    _by_type: tuple[Any, dict[str, list[tuple[str, Mapping[str, Any]]]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_template(
@@ -472,11 +475,35 @@ class StackTemplate:
         )
 
     def resources_of_type(self, *types: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
-        """Logical ID and resource of every resource of one of ``types``."""
-        for logical_id, resource in self.resources.items():
-            kind = resource.get("Type") if isinstance(resource, Mapping) else None
-            if isinstance(kind, str) and kind in types:
+        """Logical ID and resource of every resource of one of ``types``, in template order.
+
+        A resource whose ``Type`` is not a string is of no type (never a crash).
+        """
+        index = self._types_index()
+        if len(types) == 1:
+            yield from index.get(types[0], ())
+            return
+        wanted = set(types)
+        for logical_id, resource in index.get("", ()):
+            if resource.get("Type") in wanted:
                 yield logical_id, resource
+
+    def _types_index(self) -> dict[str, list[tuple[str, Mapping[str, Any]]]]:
+        # Rules ask for one type at a time, many times per template: index once. The ""
+        # entry holds every typed resource in template order. The index is rebuilt when
+        # the Resources mapping is replaced.
+        resources = self.resources
+        cached = self._by_type
+        if cached is not None and cached[0] is resources:
+            return cached[1]
+        index: dict[str, list[tuple[str, Mapping[str, Any]]]] = {"": []}
+        for logical_id, resource in resources.items():
+            kind = resource.get("Type") if isinstance(resource, Mapping) else None
+            if isinstance(kind, str):
+                index.setdefault(kind, []).append((logical_id, resource))
+                index[""].append((logical_id, resource))
+        self._by_type = (resources, index)
+        return index
 
     def path_of(self, logical_id: str) -> str:
         """The construct path of a resource, or ``Stack/LogicalId`` when none is recorded."""

@@ -127,10 +127,15 @@ class TemplateView:
         entries: list[DocumentEntry] = []
         for logical_id, resource in self.stack.resources.items():
             props = resource.get("Properties", {}) if isinstance(resource, Mapping) else {}
-            value = resolver.resolve(props) if isinstance(props, Mapping) else {}
-            resolved = dict(value) if isinstance(value, Mapping) else {}
             kind = resource.get("Type") if isinstance(resource, Mapping) else None
             places = DOCUMENT_PROPERTIES.get(kind) if isinstance(kind, str) else None
+            rest = props
+            if places and isinstance(props, Mapping):
+                # The documents are resolved by the reader: resolve the rest only once.
+                skip = {place[0] for place in places}
+                rest = {k: v for k, v in props.items() if k not in skip}
+            value = resolver.resolve(rest) if isinstance(rest, Mapping) else {}
+            resolved = dict(value) if isinstance(value, Mapping) else {}
             if places and isinstance(props, Mapping):
                 for prop, doc_kind, listed in places:
                     if listed:
@@ -474,7 +479,8 @@ def minified_length(document: object) -> int:
     usually longer than, the deployed text.
     """
     text = json.dumps(_plain(document), separators=(",", ":"), ensure_ascii=False)
-    return sum(1 for ch in text if not ch.isspace())
+    # str.split() splits on every Unicode whitespace character, as isspace() sees it.
+    return len("".join(text.split()))
 
 
 def _plain(value: object) -> object:
