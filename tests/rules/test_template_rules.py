@@ -10,6 +10,7 @@ import copy
 from typing import Any
 
 import pytest
+from document_cases import DOCUMENT_CASES
 from rule_templates import (
     ACCOUNT,
     GITHUB,
@@ -362,6 +363,9 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]] | tuple[Any, ...]] = {
         ),
     ),
 }
+
+
+CASES.update(DOCUMENT_CASES)
 
 
 def test_every_template_rule_has_a_case() -> None:
