@@ -279,3 +279,16 @@ def test_random_values_never_reach_the_config_unchecked(
         for key, value in parser[section].items():
             assert setting_problem(key, value) is None
     assert len(parser.sections()) + len(report.skipped) <= 1
+
+
+def test_long_but_valid_names_still_get_a_profile() -> None:
+    """A 128-character stack name and a 64-character role name are both legal."""
+    stack = StackTemplate.from_template(
+        {"Resources": {"R": role(stmt({"AWS": "222222222222"}), RoleName="r" * 64)}},
+        name="S" * 128,
+        account=ACCOUNT,
+        region="eu-west-1",
+    )
+    report = profile_report(build_catalog([stack]))
+    assert report.skipped == ()
+    assert assert_safe(report.text).sections() == [f"profile {'S' * 128}-{'r' * 64}"]

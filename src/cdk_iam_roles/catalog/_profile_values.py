@@ -43,8 +43,9 @@ from cdk_iam_roles.trust.validate import check_plain_text
 __all__ = ["PROFILE_NAME", "escape_value", "setting_problem"]
 
 # Profile names: a charset that no INI reader treats as markup (no brackets, "=", ";",
-# "#" or whitespace), so "[profile NAME]" is read back as exactly NAME.
-PROFILE_NAME = re.compile(r"[A-Za-z0-9_.@+-]{1,128}", re.ASCII)
+# "#" or whitespace), so "[profile NAME]" is read back as exactly NAME. Long enough for
+# a 128-character stack name and a 64-character role name.
+PROFILE_NAME = re.compile(r"[A-Za-z0-9_.@+-]{1,256}", re.ASCII)
 _PARTITION = "|".join(re.escape(p) for p in sorted(PARTITIONS))
 # arn:PARTITION:iam::ACCOUNT:role/PATH/NAME, the path of U+0021–U+007E.
 _ROLE_ARN = re.compile(
