@@ -46,7 +46,7 @@ __all__ = ["PLUGIN_NAME", "IamRolesPlugin", "OrgStandard", "acknowledge", "ackno
 PLUGIN_NAME = "cdk-iam-roles"
 """The plugin's name; CDK derives the acknowledgment namespace from it."""
 
-_ACCOUNT = re.compile(r"^\d{12}$")
+_ACCOUNT = re.compile(r"\d{12}", re.ASCII)
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
@@ -83,7 +83,7 @@ def acknowledge(scope: IConstruct, rule_id: str, reason: str) -> None:
 def _environment_value(value: str | None, pattern: re.Pattern[str] | None) -> str | None:
     if not value or is_token(value) or value.startswith("unknown-"):
         return None
-    if pattern is not None and not pattern.match(value):
+    if pattern is not None and not pattern.fullmatch(value):
         return None
     return value
 
