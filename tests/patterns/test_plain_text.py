@@ -6,6 +6,8 @@ Before the fix each of these values was accepted (a trailing newline passed ever
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import json
 from typing import Any
 
@@ -271,3 +273,10 @@ def test_identity_center_role_arn_refuses_bad_text(
 ) -> None:
     with pytest.raises(ValueError, match="identity_center_role_arn needs"):
         identity_center_role_arn(account, permission_set, partition=partition)
+
+
+@pytest.mark.parametrize("name", ["cdk_iam_roles.trust.validate", "cdk_iam_roles.patterns._base"])
+def test_module_examples(name: str) -> None:
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0
+    assert result.failed == 0
