@@ -189,8 +189,8 @@ def plain_text(bag: ProblemCollector, argument: str, value: object) -> bool:
         >>> bag = ProblemCollector()
         >>> plain_text(bag, "trusted_accounts[0]", "222222222222\\n")
         False
-        >>> bag.problems[0].render()  # doctest: +ELLIPSIS
-        "trusted_accounts[0] holds a control character (\\\\n); remove it (got '222222222222\\\\n')...
+        >>> print(bag.problems[0].render())  # doctest: +ELLIPSIS
+        trusted_accounts[0] holds a control character (\\n); remove it (got '222222222222\\n')...
     """
     if not isinstance(value, str):
         return True
