@@ -280,3 +280,15 @@ def test_module_examples(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_inline_policy_names_are_plain_text() -> None:
+    document = iam.PolicyDocument(
+        statements=[iam.PolicyStatement(actions=["s3:GetObject"], resources=["*"])]
+    )
+    err = _refusal(
+        ServiceRole,
+        service="lambda.amazonaws.com",
+        inline_policies={"read\n": document},
+    )
+    _only_plain_text(err, "inline_policies (key)", "read\n")

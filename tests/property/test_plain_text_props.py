@@ -14,6 +14,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_iam as iam
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -125,8 +126,23 @@ SSO_ADMIN = identity_center_role_arn("111111111111", "Admin")
 ELEVATED_IDP = {"trusted_users": [SSO_ADMIN], "idp_enforced_mfa": True, **COMMON}
 
 
+READ = iam.PolicyDocument(
+    statements=[iam.PolicyStatement(actions=["s3:GetObject"], resources=["*"])]
+)
+
+
 def _common(build: Build, base: dict[str, Any]) -> list[Case]:
-    return [Case(build, base, name, _scalar, value, name) for name, value in COMMON.items()]
+    names = [Case(build, base, name, _scalar, value, name) for name, value in COMMON.items()]
+    policy = Case(
+        build,
+        base,
+        "inline_policies",
+        lambda text: {text: READ},
+        "read",
+        "inline_policies (key)",
+        token_ok=False,
+    )
+    return [*names, policy]
 
 
 CASES: list[Case] = [

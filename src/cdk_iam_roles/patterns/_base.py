@@ -239,13 +239,18 @@ def check_common(
     path: object,
     max_session_duration: object,
     description: object = None,
+    inline_policies: object = None,
 ) -> None:
     """Validate the keyword arguments every pattern shares with ``iam.Role``.
 
     Each is checked here, before ``iam.Role`` is constructed, so that a bad value is a
     :class:`~cdk_iam_roles.errors.RoleConfigError` with the others and never an error
-    raised by the CDK's own checks.
+    raised by the CDK's own checks. The names of ``inline_policies`` (policy names in
+    the template) are plain text too.
     """
+    if isinstance(inline_policies, Mapping):
+        for name in inline_policies:
+            plain_text(bag, "inline_policies (key)", name)
     if role_name is not None and plain_text(bag, "role_name", role_name):
         problem = check_role_name(role_name) if isinstance(role_name, str) else "must be a string"
         if problem:

@@ -286,6 +286,7 @@ class CrossAccountRole(PatternRole):
             path=path,
             max_session_duration=max_session_duration,
             description=description,
+            inline_policies=inline_policies,
         )
         bag.raise_if_any(construct_path(scope, construct_id))
 

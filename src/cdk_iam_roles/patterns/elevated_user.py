@@ -192,6 +192,7 @@ class ElevatedUserRole(PatternRole):
             path=path,
             max_session_duration=max_session_duration,
             description=description,
+            inline_policies=inline_policies,
         )
         bag.raise_if_any(construct_path(scope, construct_id))
 

@@ -168,6 +168,7 @@ class FederatedRole(PatternRole):
             path=path,
             max_session_duration=max_session_duration,
             description=description,
+            inline_policies=inline_policies,
         )
         bag.raise_if_any(construct_path(scope, construct_id))
         assert provider_arn is not None

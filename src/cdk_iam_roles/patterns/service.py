@@ -129,6 +129,7 @@ class ServiceRole(PatternRole):
             path=path,
             max_session_duration=max_session_duration,
             description=description,
+            inline_policies=inline_policies,
         )
         if instance_profile is not None and not isinstance(instance_profile, bool):
             bag.extend(
