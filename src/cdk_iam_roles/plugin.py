@@ -49,7 +49,7 @@ from cdk_iam_roles.trust.tokens import is_token
 
 __all__ = ["PLUGIN_NAME", "IamRolesPlugin", "OrgStandard", "acknowledge", "acknowledgment_id"]
 
-_ACCOUNT = re.compile(r"^\d{12}$")
+_ACCOUNT = re.compile(r"\d{12}", re.ASCII)
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
@@ -76,7 +76,7 @@ def acknowledge(scope: IConstruct, rule_id: str, reason: str) -> None:
 def _environment_value(value: str | None, pattern: re.Pattern[str] | None) -> str | None:
     if not value or is_token(value) or value.startswith("unknown-"):
         return None
-    if pattern is not None and not pattern.match(value):
+    if pattern is not None and not pattern.fullmatch(value):
         return None
     return value
 

@@ -170,10 +170,10 @@ def _requires_mfa(entries: Sequence[ConditionEntry]) -> bool:
 def _mfa_account(role: RoleEntry, humans: Sequence[Assumer]) -> str:
     accounts = set()
     for assumer in humans:
-        match = re.match(r"^arn:[^:]+:(?:iam|sts)::(\d{12}):", assumer.principal)
+        match = re.match(r"arn:[^:]+:(?:iam|sts)::(\d{12}):", assumer.principal, re.ASCII)
         if match:
             accounts.add(match.group(1))
-        elif re.fullmatch(r"\d{12}", assumer.principal):
+        elif re.fullmatch(r"\d{12}", assumer.principal, re.ASCII):
             accounts.add(assumer.principal)
     return accounts.pop() if len(accounts) == 1 else "ACCOUNT"
 

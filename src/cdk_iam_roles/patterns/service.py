@@ -13,6 +13,7 @@ from cdk_iam_roles.patterns._base import (
     PatternRole,
     check_common,
     construct_path,
+    plain_text,
     stack_facts,
     str_list,
     warn,
@@ -98,8 +99,10 @@ class ServiceRole(PatternRole):
         arns = str_list(bag, rules.SOURCE_ARN_INVALID, "source_arn", source_arn)
         facts = stack_facts(scope)
         partition = facts.partition
-        if source_account is not None and (
-            not isinstance(source_account, str) or check_account_id(source_account)
+        if (
+            source_account is not None
+            and plain_text(bag, "source_account", source_account)
+            and (not isinstance(source_account, str) or check_account_id(source_account))
         ):
             bag.extend(
                 [
@@ -126,6 +129,7 @@ class ServiceRole(PatternRole):
             path=path,
             max_session_duration=max_session_duration,
             description=description,
+            inline_policies=inline_policies,
         )
         if instance_profile is not None and not isinstance(instance_profile, bool):
             bag.extend(
@@ -196,6 +200,7 @@ class ServiceRole(PatternRole):
 
 
 def _services(bag: ProblemCollector, service: object) -> list[str]:
+    single = isinstance(service, str)
     if isinstance(service, str):
         raw: list[object] = [service]
     elif isinstance(service, Sequence):
@@ -206,9 +211,11 @@ def _services(bag: ProblemCollector, service: object) -> list[str]:
         bag.extend([rules.SERVICE_MISSING.problem("service", "must name a service", service)])
         return []
     services: list[str] = []
-    for item in raw:
+    for index, item in enumerate(raw):
         if not isinstance(item, str):
             bag.extend([rules.SERVICE_INVALID.problem("service", "must be a string", item)])
+            continue
+        if not plain_text(bag, "service" if single else f"service[{index}]", item):
             continue
         problem = check_service_principal(item)
         if problem:

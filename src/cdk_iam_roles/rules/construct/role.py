@@ -52,9 +52,12 @@ REVOKE_WHEN = RuleInfo(
 DESCRIPTION = RuleInfo(
     id="IAMR-ROLE-006",
     severity=Severity.ERROR,
-    what="description is text of at most 1,000 characters.",
-    why="IAM rejects longer role descriptions and the deployment fails.",
-    fix="Shorten the description.",
+    what="description is text of at most 1,000 printable Latin-1 characters.",
+    why=(
+        "IAM rejects longer role descriptions and characters outside its character set, "
+        "and the deployment fails."
+    ),
+    fix="Shorten the description and write it in printable Latin-1 characters.",
     doc=_API,
 )
 ARGUMENT_TYPE = RuleInfo(
