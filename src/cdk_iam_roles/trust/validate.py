@@ -49,8 +49,13 @@ _SERVICE = re.compile(
 )
 
 
-# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters (C0, DEL, C1), the Unicode line and paragraph separators, and the
+# invisible format characters that make a value read differently than it compares:
+# zero-width characters, the byte order mark and the bidirectional overrides (which can
+# display "role/admin" for a value that is something else).
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 def check_plain_text(value: str) -> str | None:

@@ -73,7 +73,8 @@ PLAIN_TEXT = RuleInfo(
     severity=Severity.ERROR,
     what=(
         "Every string argument is plain text: no control characters (newline, carriage "
-        "return, tab, NUL …) and no leading or trailing whitespace."
+        "return, tab, NUL …), no invisible format characters (zero-width, bidirectional "
+        "overrides) and no leading or trailing whitespace."
     ),
     why=(
         "A stray newline or space never belongs in an ARN, a name or a condition value: "
