@@ -78,7 +78,15 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]] | tuple[Any, ...]] = {
     ),
     "IAMR-TRUST-003": (
         template(R=role(statement({"Federated": SAML_PROVIDER}, "sts:AssumeRoleWithWebIdentity"))),
-        template(R=role(statement({"Federated": SAML_PROVIDER}, "sts:AssumeRoleWithSAML"))),
+        template(
+            R=role(
+                statement(
+                    {"Federated": SAML_PROVIDER},
+                    "sts:AssumeRoleWithSAML",
+                    {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
+                )
+            )
+        ),
     ),
     "IAMR-TRUST-004": (
         template(R=role(statement({"AWS": {"Ref": "Unknown"}}))),
@@ -89,6 +97,42 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]] | tuple[Any, ...]] = {
             R=role(statement({"AWS": ["AROA3XFRBF23EXAMPLE7", f"arn:aws:iam::{ACCOUNT}:root"]}))
         ),
         template(R=role(statement({"AWS": f"arn:aws:iam::{ACCOUNT}:role/auditor"}))),
+    ),
+    "IAMR-TRUST-006": (
+        template(
+            R=role(
+                statement(
+                    {"Service": "states.amazonaws.com"},
+                    condition={"ArnLike": {"aws:SourceArn": "arn:aws:states:*:*:stateMachine:*"}},
+                )
+            )
+        ),
+        template(
+            R=role(
+                statement(
+                    {"Service": "states.amazonaws.com"},
+                    condition={
+                        "ArnLike": {"aws:SourceArn": f"arn:aws:states:*:{ACCOUNT}:stateMachine:*"}
+                    },
+                )
+            )
+        ),
+    ),
+    "IAMR-TRUST-007": (
+        template(R=role(statement({"AWS": "arn:aws:iam::222222222222:root"}))),
+        template(R=role(statement({"AWS": "arn:aws:iam::222222222222:role/deployer"}))),
+    ),
+    "IAMR-SAML-001": (
+        template(R=role(statement({"Federated": SAML_PROVIDER}, "sts:AssumeRoleWithSAML"))),
+        template(
+            R=role(
+                statement(
+                    {"Federated": SAML_PROVIDER},
+                    "sts:AssumeRoleWithSAML",
+                    {"StringEquals": {"SAML:sub": "release-robot"}},
+                )
+            )
+        ),
     ),
     "IAMR-OIDC-001": (
         github_trust({"StringEquals": {f"{GITHUB}:sub": "repo:acme/app:ref:refs/heads/main"}}),
@@ -240,8 +284,8 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]] | tuple[Any, ...]] = {
         ),
     ),
     "IAMR-SIZE-001": (
-        template(R=role(statement({"AWS": [f"arn:aws:iam::{n:012d}:root" for n in range(100)]}))),
-        template(R=role(statement({"AWS": [f"arn:aws:iam::{n:012d}:root" for n in range(10)]}))),
+        template(R=role(statement({"AWS": [f"arn:aws:iam::{n:012d}:role/r" for n in range(90)]}))),
+        template(R=role(statement({"AWS": [f"arn:aws:iam::{n:012d}:role/r" for n in range(10)]}))),
     ),
     "IAMR-SIZE-002": (
         template(
