@@ -20,10 +20,12 @@ from cdk_iam_roles.patterns._base import (
     warn,
 )
 from cdk_iam_roles.rules.checks.mfa_from_roles_needs_mfa_session import INFO as MFA_FROM_ROLES
+from cdk_iam_roles.rules.checks.trust_pin_values_name_accounts import INFO as PIN_VALUE
 from cdk_iam_roles.rules.construct import cross_account as rules
 from cdk_iam_roles.rules.construct import role as role_rules
 from cdk_iam_roles.rules.model import RuleInfo
 from cdk_iam_roles.trust.document import Conditions, Statement, allow
+from cdk_iam_roles.trust.pins import PinKind, judge_value
 from cdk_iam_roles.trust.tokens import is_token
 from cdk_iam_roles.trust.validate import check_account_id, check_external_id, check_partition
 
@@ -246,15 +248,7 @@ class CrossAccountRole(PatternRole):
             isinstance(organization_id, str)
             and (is_token(organization_id) or _ORG_ID.match(organization_id))
         ):
-            bag.extend(
-                [
-                    rules.ORG_ID_INVALID.problem(
-                        "organization_id",
-                        "must be 'o-' followed by 10 to 32 lower-case letters or digits",
-                        organization_id,
-                    )
-                ]
-            )
+            bag.extend([_org_id_problem(organization_id)])
         ids = string_list(bag, "external_ids", external_ids, rules.EXTERNAL_ID_INVALID)
         for external_id in ids:
             problem = check_external_id(external_id)
@@ -484,6 +478,22 @@ def _check_accounts(bag: ProblemCollector, value: object) -> list[str]:
         else:
             accounts.append(item)
     return accounts
+
+
+def _org_id_problem(value: object) -> Problem:
+    """What is wrong with an ``organization_id`` that is not an organization ID.
+
+    A wildcard is judged by the same predicate as the template rule IAMR-TRUST-006 (read
+    as the pattern it was meant to be, 'o-*' matches every organization), so the value
+    is refused under that rule's ID.
+    """
+    if isinstance(value, str):
+        verdict = judge_value("aws:PrincipalOrgID", value, matching="glob")
+        if verdict.kind is PinKind.WILDCARD:
+            return PIN_VALUE.problem("organization_id", f"pins nothing: {verdict.reason}", value)
+    return rules.ORG_ID_INVALID.problem(
+        "organization_id", "must be 'o-' followed by 10 to 32 lower-case letters or digits", value
+    )
 
 
 def _check_tag_keys(bag: ProblemCollector, allow_tags: object, value: object) -> list[str]:

@@ -8,7 +8,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from cdk_iam_roles.errors import ProblemCollector
+from cdk_iam_roles.errors import Problem, ProblemCollector
 from cdk_iam_roles.patterns._base import (
     PatternRole,
     check_common,
@@ -17,10 +17,12 @@ from cdk_iam_roles.patterns._base import (
     str_list,
     warn,
 )
+from cdk_iam_roles.rules.checks.trust_pin_values_name_accounts import INFO as PIN_VALUE
 from cdk_iam_roles.rules.construct import role as role_rules
 from cdk_iam_roles.rules.construct import service as rules
 from cdk_iam_roles.trust.confused_deputy import confused_deputy_support
 from cdk_iam_roles.trust.document import Conditions, Statement, allow
+from cdk_iam_roles.trust.pins import PinKind, judge_value
 from cdk_iam_roles.trust.tokens import is_token
 from cdk_iam_roles.trust.validate import check_account_id, check_service_principal, parse_arn
 
@@ -103,7 +105,8 @@ class ServiceRole(PatternRole):
         ):
             bag.extend(
                 [
-                    rules.SOURCE_ACCOUNT_INVALID.problem(
+                    _wildcard_pin("aws:SourceAccount", "source_account", source_account)
+                    or rules.SOURCE_ACCOUNT_INVALID.problem(
                         "source_account", "must be a 12-digit AWS account ID", source_account
                     )
                 ]
@@ -218,6 +221,20 @@ def _services(bag: ProblemCollector, service: object) -> list[str]:
     return services
 
 
+def _wildcard_pin(key: str, argument: str, value: object) -> Problem | None:
+    """A problem under IAMR-TRUST-006 when ``value`` matches any account (else ``None``).
+
+    The same predicate as the template rule: ``source_account='*'`` or a ``source_arn``
+    with a wildcard in its account field pins nothing.
+    """
+    if not isinstance(value, str) or is_token(value):
+        return None
+    verdict = judge_value(key, value, matching="glob" if key == "aws:SourceAccount" else "arn")
+    if verdict.kind is not PinKind.WILDCARD:
+        return None
+    return PIN_VALUE.problem(argument, f"pins nothing: {verdict.reason}", value)
+
+
 def _check_source_arn(
     bag: ProblemCollector, arn: object, services: Sequence[str], partition: str | None
 ) -> None:
@@ -225,6 +242,10 @@ def _check_source_arn(
         bag.extend([rules.SOURCE_ARN_INVALID.problem("source_arn", "must be a string", arn)])
         return
     if is_token(arn):
+        return
+    wildcard = _wildcard_pin("aws:SourceArn", "source_arn", arn)
+    if wildcard is not None:
+        bag.extend([wildcard])
         return
     parsed = parse_arn(arn)
     if parsed is None:
