@@ -27,6 +27,10 @@ from cdk_iam_roles.trust.pins import (
 
 ACCOUNT = "111111111111"
 OTHER = "222222222222"
+PATH = "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"
+BY_USER = f"arn:aws:iam::{ACCOUNT}:role/${{aws:username}}"
+VARIABLE_ACCOUNT = "arn:aws:iam::${aws:PrincipalAccount}:role/x"
+TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:t"
 
 # (operator, key, values, expected kind)
 CASES: list[tuple[str, str, list[Any], PinKind]] = [
@@ -36,8 +40,18 @@ CASES: list[tuple[str, str, list[Any], PinKind]] = [
     ("StringEqualsIgnoreCase", "aws:PrincipalAccount", [ACCOUNT], PinKind.PINS),
     ("StringEquals", "aws:PrincipalAccount", ["${aws:PrincipalAccount}"], PinKind.WILDCARD),
     ("StringEquals", "aws:PrincipalOrgID", ["${aws:PrincipalOrgID}"], PinKind.WILDCARD),
-    ("StringEquals", "aws:PrincipalArn", [f"arn:aws:iam::{ACCOUNT}:role/${{aws:username}}"], PinKind.PINS),
-    ("ForAnyValue:StringEquals", "aws:PrincipalOrgPaths", ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"], PinKind.PINS),
+    (
+        "StringEquals",
+        "aws:PrincipalArn",
+        [BY_USER],
+        PinKind.PINS,
+    ),
+    (
+        "ForAnyValue:StringEquals",
+        "aws:PrincipalOrgPaths",
+        [PATH],
+        PinKind.PINS,
+    ),
     # --- StringLike: wildcards anywhere, across colons -------------------------------
     ("StringLike", "aws:PrincipalOrgID", ["o-*"], PinKind.WILDCARD),
     ("StringLike", "aws:PrincipalOrgID", ["o-a1b2c3d4e?"], PinKind.WILDCARD),
@@ -64,20 +78,35 @@ CASES: list[tuple[str, str, list[Any], PinKind]] = [
     ("ArnLike", "aws:PrincipalArn", [f"arn:*:iam::{ACCOUNT}:role/x"], PinKind.PINS),
     ("ArnLike", "aws:PrincipalArn", [f"arn:aws:iam::{ACCOUNT}:*"], PinKind.PINS),
     ("ArnLike", "aws:PrincipalArn", ["*"], PinKind.WILDCARD),
-    ("ArnLike", "aws:PrincipalArn", ["arn:aws:iam::${aws:PrincipalAccount}:role/x"], PinKind.WILDCARD),
+    (
+        "ArnLike",
+        "aws:PrincipalArn",
+        [VARIABLE_ACCOUNT],
+        PinKind.WILDCARD,
+    ),
     ("ArnLike", "aws:SourceArn", ["arn:aws:lambda:*:*:function:x"], PinKind.WILDCARD),
     ("ArnLike", "aws:SourceArn", [f"arn:aws:states:*:{ACCOUNT}:stateMachine:*"], PinKind.PINS),
     ("ArnLike", "aws:SourceArn", ["arn:aws:s3:::*"], PinKind.WILDCARD),
     ("ArnLike", "aws:SourceArn", ["arn:aws:s3:::acme-*"], PinKind.LOOSE),
     ("ArnEquals", "aws:SourceArn", ["arn:aws:s3:::acme-logs"], PinKind.PINS),
     # several values are ORed: one open value opens the condition
-    ("ArnLike", "aws:PrincipalArn", [f"arn:aws:iam::{ACCOUNT}:role/a", "arn:aws:iam::*:role/b"], PinKind.WILDCARD),
+    (
+        "ArnLike",
+        "aws:PrincipalArn",
+        [f"arn:aws:iam::{ACCOUNT}:role/a", "arn:aws:iam::*:role/b"],
+        PinKind.WILDCARD,
+    ),
     # --- operators that pin nothing whatever the value --------------------------------
     ("StringNotEquals", "aws:PrincipalOrgID", ["o-a1b2c3d4e5"], PinKind.INEFFECTIVE),
     ("StringNotLike", "aws:PrincipalArn", ["arn:aws:iam::*:role/evil"], PinKind.INEFFECTIVE),
-    ("ArnNotEquals", "aws:SourceArn", [f"arn:aws:sns:us-east-1:{ACCOUNT}:t"], PinKind.INEFFECTIVE),
+    ("ArnNotEquals", "aws:SourceArn", [TOPIC], PinKind.INEFFECTIVE),
     ("StringEqualsIfExists", "aws:PrincipalOrgID", ["o-a1b2c3d4e5"], PinKind.INEFFECTIVE),
-    ("ArnLikeIfExists", "aws:SourceArn", [f"arn:aws:sns:us-east-1:{ACCOUNT}:t"], PinKind.INEFFECTIVE),
+    (
+        "ArnLikeIfExists",
+        "aws:SourceArn",
+        [TOPIC],
+        PinKind.INEFFECTIVE,
+    ),
     ("ForAllValues:StringEquals", "aws:PrincipalOrgPaths", ["o-a1b2c3d4e5/*"], PinKind.INEFFECTIVE),
     ("ForAllValues:StringLike", "aws:PrincipalOrgID", ["o-a1b2c3d4e5"], PinKind.INEFFECTIVE),
     ("Null", "aws:PrincipalOrgID", ["false"], PinKind.INEFFECTIVE),
@@ -140,7 +169,8 @@ def test_any_literal_account_pins(account: str, name: str, operator: str) -> Non
     for value in (f"arn:aws:iam::{account}:role/{name}", f"arn:aws:iam::{account}:role/*"):
         assert judge_value("aws:PrincipalArn", value, matching="arn").pins
         verdict = judge_condition(operator, "aws:SourceArn", [value])
-        assert verdict is not None and verdict.pins
+        assert verdict is not None
+        assert verdict.pins
 
 
 @given(account=WILD_ACCOUNTS, name=NAMES, matching=st.sampled_from(["arn", "glob"]))

@@ -805,7 +805,11 @@ def test_a_failing_rule_is_an_error_finding_not_an_exception() -> None:
         # the stack's own account: its administrators are the role's own
         (f"arn:aws:iam::{ACCOUNT}:root", None, False),
         # org ID and external ID do not narrow a member account
-        ("arn:aws:iam::222222222222:root", {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}, True),
+        (
+            "arn:aws:iam::222222222222:root",
+            {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+            True,
+        ),
         ("arn:aws:iam::222222222222:root", {"StringEquals": {"sts:ExternalId": "x1"}}, True),
         # an aws:PrincipalArn pin on named roles makes it exact
         (

@@ -256,8 +256,7 @@ def _judge_arn(text: str, matching: Matching, wild: str) -> PinVerdict:
         if _wild(text, matching):
             return PinVerdict(
                 PinKind.WILDCARD,
-                f"{wild} stands where the ARN's account field should be, so it matches any "
-                "account",
+                f"{wild} stands where the ARN's account field should be, so it matches any account",
             )
         return _PINS  # a literal that is not an ARN matches no caller
     account, resource = fields[4], fields[5]
@@ -313,7 +312,7 @@ def judge_condition(operator: str, key: str, values: Sequence[object]) -> PinVer
 
 
 def judge_entry(entry: ConditionEntry) -> PinVerdict | None:
-    """:func:`judge_condition` for an entry of :func:`~cdk_iam_roles.rules.view.condition_entries`."""
+    """:func:`judge_condition` for one entry of ``rules.view.condition_entries``."""
     if entry.key_lower not in PIN_KEYS:
         return None
     if entry.base == "null":
@@ -323,8 +322,7 @@ def judge_entry(entry: ConditionEntry) -> PinVerdict | None:
     if entry.base in _NEGATED:
         return PinVerdict(
             PinKind.INEFFECTIVE,
-            f"{entry.operator} admits every value it does not list, and requests without "
-            "the key",
+            f"{entry.operator} admits every value it does not list, and requests without the key",
         )
     if entry.if_exists:
         return PinVerdict(

@@ -55,9 +55,9 @@ def check(view: TemplateView) -> Iterator[Finding]:
             if not wildcards:
                 continue
             values = principal_values(statement, "AWS")
-            if "*" in values and not any(is_unknown(v) for v in values):
-                if not any(c.verdict.pins for c in checks):
-                    continue  # open to anyone: IAMR-TRUST-001 reports the statement
+            open_to_anyone = "*" in values and not any(is_unknown(v) for v in values)
+            if open_to_anyone and not any(c.verdict.pins for c in checks):
+                continue  # IAMR-TRUST-001 reports the statement
             for found in wildcards:
                 yield view.finding(
                     INFO,
