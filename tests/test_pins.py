@@ -302,3 +302,77 @@ def test_stack_without_environment_reads_pseudo_parameters_as_literals() -> None
     ids = {f.rule_id for f in check_stack(stack)}
     assert "IAMR-TRUST-001" not in ids  # without the stand-ins: "could not be checked"
     assert "IAMR-TRUST-006" not in ids
+
+
+# --- agreement with the evaluator: an outsider the evaluator lets in is an error -------
+
+OUTSIDER_ACCOUNTS = st.from_regex(r"\A[2-9]\d{11}\Z")
+OUTSIDER_ORGS = st.from_regex(r"\Ao-[a-z0-9]{10}\Z").filter(lambda o: o != "o-a1b2c3d4e5")
+NOT_PINNING = [
+    {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}},
+    {"StringLike": {"aws:PrincipalOrgID": "o-*"}},
+    {"StringLike": {"aws:PrincipalAccount": "*"}},
+    {"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+    {"ForAllValues:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*"}},
+    {"StringNotEquals": {"aws:PrincipalAccount": ACCOUNT}},
+    {"Null": {"aws:PrincipalArn": "false"}},
+]
+PINNING = [
+    {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+    {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/*"}},
+    {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*"}},
+    {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}},
+]
+
+
+def _outsider_decision(condition: dict[str, Any], account: str, org: str | None) -> bool:
+    from cdk_iam_roles.analysis import PolicySet, Request, evaluate
+
+    role_arn = f"arn:aws:iam::{ACCOUNT}:role/open"
+    caller = f"arn:aws:iam::{account}:role/attacker"
+    context: dict[str, Any] = {"aws:PrincipalArn": caller, "aws:PrincipalAccount": account}
+    if org is not None:  # AWS sends the org keys only for members of an organization
+        context["aws:PrincipalOrgID"] = org
+        context["aws:PrincipalOrgPaths"] = [f"{org}/r-ab12/ou-ab12-11111111/"]
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "sts:AssumeRole",
+                "Condition": condition,
+            }
+        ],
+    }
+    grant = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn}],
+    }
+    request = Request(caller, "sts:AssumeRole", role_arn, resource_account=ACCOUNT, context=context)
+    return evaluate(request, PolicySet(identity=[grant], resource=trust)).allowed
+
+
+@given(
+    condition=st.sampled_from(NOT_PINNING + PINNING),
+    account=OUTSIDER_ACCOUNTS,
+    org=st.one_of(st.none(), OUTSIDER_ORGS),
+)
+def test_check_errors_whenever_the_evaluator_lets_some_outsider_in(
+    condition: dict[str, Any], account: str, org: str | None
+) -> None:
+    """An outsider (another account, another or no organization) that the evaluator lets
+    in means TRUST-001 reports the statement; a real pin keeps every outsider out."""
+    reported = "IAMR-TRUST-001" in _open_trust(condition)
+    if _outsider_decision(condition, account, org):
+        assert reported, condition
+    assert reported is (condition in NOT_PINNING)
+    if condition in PINNING:
+        assert not _outsider_decision(condition, account, org)
+
+
+@pytest.mark.parametrize("condition", NOT_PINNING)
+def test_each_non_pinning_condition_admits_some_outsider(condition: dict[str, Any]) -> None:
+    """The evaluator (not only the predicate) lets an outsider in: the error is not a guess."""
+    outsiders = [("222222222222", None), ("222222222222", "o-zzzzzzzzzz")]
+    assert any(_outsider_decision(condition, a, o) for a, o in outsiders)

@@ -33,7 +33,7 @@ INFO = RuleInfo(
     ),
     fix=(
         "Name the trusted account or role ARNs as the principal (CrossAccountRole), or add "
-        "a StringEquals condition on aws:PrincipalOrgID or aws:PrincipalArn with exact values."
+        "a StringEquals condition on aws:PrincipalOrgID or aws:PrincipalArn."
     ),
     doc="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
     scopes=frozenset({Scope.TEMPLATE}),
