@@ -163,7 +163,8 @@ class CrossAccountRole(PatternRole):
         trusted_accounts: 12-digit account IDs whose principals may assume the role when
             their own identity policies allow it (default: none; warns IAMR-CA-008).
         organization_id: require the caller to belong to this AWS Organizations
-            organization (``aws:PrincipalOrgID``; default: no condition).
+            organization (``aws:PrincipalOrgID``; default: no condition). A wildcard
+            (``'o-*'``) pins nothing and is refused under IAMR-TRUST-006.
         external_ids: the external ID(s) callers must pass (``sts:ExternalId``; default:
             none; required when ``third_party=True``).
         third_party: the caller is a vendor acting for several customers (default False);
@@ -187,7 +188,7 @@ class CrossAccountRole(PatternRole):
         permissions_boundary: a permissions boundary (default: none).
 
     Raises:
-        RoleConfigError: with every problem found (IAMR-CA-*, IAMR-ROLE-*).
+        RoleConfigError: with every problem found (IAMR-CA-*, IAMR-TRUST-006, IAMR-ROLE-*).
 
     Example:
         >>> role = CrossAccountRole(  # doctest: +SKIP

@@ -57,6 +57,8 @@ class ServiceRole(PatternRole):
         source_arn: ARN(s) of the resources allowed to make the service use this role
             (``aws:SourceArn``, matched with ``ArnLike``; default: no ARN condition). For
             ECS tasks only the wildcard form ``arn:PARTITION:ecs:REGION:ACCOUNT:*`` works.
+            A wildcard in the account field (or ``source_account='*'``) pins nothing and
+            is refused under IAMR-TRUST-006, as the template rule reports it.
         confused_deputy_protection: add the conditions above (default True). ``False``
             turns them off explicitly.
         instance_profile: create an ``iam.InstanceProfile`` (default: True exactly when
@@ -70,7 +72,7 @@ class ServiceRole(PatternRole):
         permissions_boundary: a permissions boundary (default: none).
 
     Raises:
-        RoleConfigError: with every problem found (IAMR-SVC-*, IAMR-ROLE-*).
+        RoleConfigError: with every problem found (IAMR-SVC-*, IAMR-TRUST-006, IAMR-ROLE-*).
 
     Example:
         >>> role = ServiceRole(stack, "Worker", service="states.amazonaws.com")  # doctest: +SKIP

@@ -74,7 +74,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from cdk_iam_roles.cfn import ResourceRef, Unknown
+from cdk_iam_roles.cfn import ResourceRef, StackTemplate, Unknown, is_unresolved
 from cdk_iam_roles.rules.view import (
     ConditionEntry,
     RoleView,
@@ -93,6 +93,7 @@ __all__ = [
     "judge_entry",
     "judge_value",
     "pin_checks",
+    "stand_in_statement",
     "stand_in_statements",
     "statement_pinned",
 ]
@@ -401,10 +402,33 @@ def stand_in_statements(view: TemplateView, role: RoleView) -> list[Mapping[str,
     view's statements (an intrinsic over the whole document), the view's statements are
     returned.
     """
-    statements = role.trust_statements
-    stack = view.stack
-    if stack.account is not None and stack.region is not None:
-        return statements
+    # Resolved once per role and template view, however many rules ask.
+    cache: dict[str, list[Mapping[str, Any]]] = view.__dict__.setdefault("_pin_stand_ins", {})
+    cached = cache.get(role.logical_id)
+    if cached is None:
+        statements = role.trust_statements
+        stack = view.stack
+        if (stack.account is not None and stack.region is not None) or not is_unresolved(
+            statements
+        ):
+            cached = statements
+        else:
+            cached = _stand_ins(stack, role, statements)
+        cache[role.logical_id] = cached
+    return cached
+
+
+def stand_in_statement(
+    view: TemplateView, role: RoleView, index: int, statement: Mapping[str, Any]
+) -> Mapping[str, Any]:
+    """Statement ``index`` of :func:`stand_in_statements` (``statement`` when absent)."""
+    statements = stand_in_statements(view, role)
+    return statements[index] if index < len(statements) else statement
+
+
+def _stand_ins(
+    stack: StackTemplate, role: RoleView, statements: list[Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
     document = role.raw_properties.get("AssumeRolePolicyDocument")
     if not isinstance(document, Mapping):
         return statements

@@ -30,7 +30,7 @@ from cdk_iam_roles.rules.view import (
     principal_values,
     statement_label,
 )
-from cdk_iam_roles.trust.pins import stand_in_statements
+from cdk_iam_roles.trust.pins import stand_in_statement
 
 INFO = RuleInfo(
     id="IAMR-SAML-001",
@@ -77,9 +77,11 @@ def _pins_saml(statement: Mapping[str, Any]) -> bool:
 def check(view: TemplateView) -> Iterator[Finding]:
     """Each Allow trust statement for a SAML provider without a SAML condition."""
     for role in view.roles:
-        judged = stand_in_statements(view, role)
         for index, statement in allow_statements(role):
-            read = judged[index] if index < len(judged) else statement
+            principal = statement.get("Principal")
+            if not isinstance(principal, Mapping) or "Federated" not in principal:
+                continue
+            read = stand_in_statement(view, role, index, statement)
             federated = principal_values(read, "Federated")
             kinds = [federated_kind(view, v)[0] for v in federated]
             if PrincipalKind.SAML not in kinds or condition_unresolved(read):

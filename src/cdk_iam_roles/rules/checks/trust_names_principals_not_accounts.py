@@ -21,7 +21,7 @@ from typing import Any
 from cdk_iam_roles.rules._trust import allow_statements
 from cdk_iam_roles.rules.model import Finding, RuleInfo, Scope, Severity, TemplateRule
 from cdk_iam_roles.rules.view import TemplateView, principal_values, statement_label
-from cdk_iam_roles.trust.pins import STAND_IN_ACCOUNT, pin_checks, stand_in_statements
+from cdk_iam_roles.trust.pins import STAND_IN_ACCOUNT, pin_checks, stand_in_statement
 
 INFO = RuleInfo(
     id="IAMR-TRUST-007",
@@ -83,9 +83,11 @@ def check(view: TemplateView) -> Iterator[Finding]:
     """Each Allow trust statement naming another account's root without an ARN pin."""
     own = view.stack.account or STAND_IN_ACCOUNT
     for role in view.roles:
-        judged = stand_in_statements(view, role)
         for index, statement in allow_statements(role):
-            read = judged[index] if index < len(judged) else statement
+            principal = statement.get("Principal")
+            if not isinstance(principal, Mapping) or "AWS" not in principal:
+                continue
+            read = stand_in_statement(view, role, index, statement)
             accounts: list[str] = []
             for value in principal_values(read, "AWS"):
                 account = _whole_account(value)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from cdk_iam_roles.rules._trust import allow_statements
 from cdk_iam_roles.rules.model import Finding, RuleInfo, Scope, Severity, TemplateRule
 from cdk_iam_roles.rules.view import TemplateView, is_unknown, principal_values, statement_label
-from cdk_iam_roles.trust.pins import PinKind, pin_checks, stand_in_statements
+from cdk_iam_roles.trust.pins import PinKind, pin_checks, stand_in_statement
 
 INFO = RuleInfo(
     id="IAMR-TRUST-001",
@@ -58,14 +58,13 @@ def _message(label: str, checks_text: list[str], unknown: bool) -> str:
 def check(view: TemplateView) -> Iterator[Finding]:
     """Each Allow statement of a trust policy open to ``*`` without a pinning condition."""
     for role in view.roles:
-        judged = stand_in_statements(view, role)
         for index, statement in allow_statements(role):
             values = principal_values(statement, "AWS")
             if any(is_unknown(v) for v in values):
                 continue  # the principal is not known; never judged by accident
             if "*" not in values:
                 continue
-            checks = pin_checks(judged[index] if index < len(judged) else statement)
+            checks = pin_checks(stand_in_statement(view, role, index, statement))
             if any(c.verdict.pins for c in checks):
                 continue
             unknown = any(c.verdict.kind is PinKind.UNKNOWN for c in checks)

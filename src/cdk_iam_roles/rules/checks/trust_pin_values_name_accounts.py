@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from cdk_iam_roles.rules._trust import allow_statements
 from cdk_iam_roles.rules.model import Finding, RuleInfo, Scope, Severity, TemplateRule
 from cdk_iam_roles.rules.view import TemplateView, is_unknown, principal_values, statement_label
-from cdk_iam_roles.trust.pins import PinKind, pin_checks, stand_in_statements
+from cdk_iam_roles.trust.pins import PinKind, pin_checks, stand_in_statement
 
 INFO = RuleInfo(
     id="IAMR-TRUST-006",
@@ -48,9 +48,10 @@ INFO = RuleInfo(
 def check(view: TemplateView) -> Iterator[Finding]:
     """Each pin condition of an Allow trust statement whose value matches any account."""
     for role in view.roles:
-        judged = stand_in_statements(view, role)
         for index, statement in allow_statements(role):
-            checks = pin_checks(judged[index] if index < len(judged) else statement)
+            if "Condition" not in statement:
+                continue
+            checks = pin_checks(stand_in_statement(view, role, index, statement))
             wildcards = [c for c in checks if c.verdict.kind is PinKind.WILDCARD]
             if not wildcards:
                 continue
