@@ -376,3 +376,52 @@ def test_each_non_pinning_condition_admits_some_outsider(condition: dict[str, An
     """The evaluator (not only the predicate) lets an outsider in: the error is not a guess."""
     outsiders = [("222222222222", None), ("222222222222", "o-zzzzzzzzzz")]
     assert any(_outsider_decision(condition, a, o) for a, o in outsiders)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.sampled_from(["*", "o-*", "SAML:aud", "x"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                ["AWS", "Federated", "StringLike", "aws:PrincipalArn", "Ref", "SAML:sub"]
+            ),
+            children,
+            max_size=3,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+OURS = {"IAMR-TRUST-001", "IAMR-TRUST-006", "IAMR-TRUST-007", "IAMR-SAML-001"}
+
+
+@given(principal=JSON, condition=JSON, action=JSON)
+def test_the_pin_rules_never_raise_on_odd_shapes(
+    principal: Any, condition: Any, action: Any
+) -> None:
+    tpl = {
+        "Resources": {
+            "R": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "AssumeRolePolicyDocument": {
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": principal,
+                                "Action": action,
+                                "Condition": condition,
+                            }
+                        ]
+                    }
+                },
+            }
+        }
+    }
+    for account in (ACCOUNT, None):
+        stack = StackTemplate.from_template(tpl, name="Raw", account=account)
+        found = check_stack(stack)
+        crashed = [f for f in found if "could not check" in f.message and f.rule_id in OURS]
+        assert not crashed, crashed

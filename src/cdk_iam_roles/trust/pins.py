@@ -403,7 +403,10 @@ def stand_in_statements(view: TemplateView, role: RoleView) -> list[Mapping[str,
     returned.
     """
     # Resolved once per role and template view, however many rules ask.
-    cache: dict[str, list[Mapping[str, Any]]] = view.__dict__.setdefault("_pin_stand_ins", {})
+    slots = getattr(view, "__dict__", None)  # a view without __dict__: no cache
+    cache: dict[str, list[Mapping[str, Any]]] = (
+        slots.setdefault("_pin_stand_ins", {}) if isinstance(slots, dict) else {}
+    )
     cached = cache.get(role.logical_id)
     if cached is None:
         statements = role.trust_statements
