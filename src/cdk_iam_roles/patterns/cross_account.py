@@ -21,10 +21,12 @@ from cdk_iam_roles.patterns._base import (
     warn,
 )
 from cdk_iam_roles.rules.checks.mfa_from_roles_needs_mfa_session import INFO as MFA_FROM_ROLES
+from cdk_iam_roles.rules.checks.trust_pin_values_name_accounts import INFO as PIN_VALUE
 from cdk_iam_roles.rules.construct import cross_account as rules
 from cdk_iam_roles.rules.construct import role as role_rules
 from cdk_iam_roles.rules.model import RuleInfo
 from cdk_iam_roles.trust.document import Conditions, Statement, allow
+from cdk_iam_roles.trust.pins import PinKind, judge_value
 from cdk_iam_roles.trust.tokens import is_token
 from cdk_iam_roles.trust.validate import check_account_id, check_external_id, check_partition
 
@@ -166,7 +168,8 @@ class CrossAccountRole(PatternRole):
         trusted_accounts: 12-digit account IDs whose principals may assume the role when
             their own identity policies allow it (default: none; warns IAMR-CA-008).
         organization_id: require the caller to belong to this AWS Organizations
-            organization (``aws:PrincipalOrgID``; default: no condition).
+            organization (``aws:PrincipalOrgID``; default: no condition). A wildcard
+            (``'o-*'``) pins nothing and is refused under IAMR-TRUST-006.
         external_ids: the external ID(s) callers must pass (``sts:ExternalId``; default:
             none; required when ``third_party=True``).
         third_party: the caller is a vendor acting for several customers (default False);
@@ -190,7 +193,7 @@ class CrossAccountRole(PatternRole):
         permissions_boundary: a permissions boundary (default: none).
 
     Raises:
-        RoleConfigError: with every problem found (IAMR-CA-*, IAMR-ROLE-*).
+        RoleConfigError: with every problem found (IAMR-CA-*, IAMR-TRUST-006, IAMR-ROLE-*).
 
     Example:
         >>> role = CrossAccountRole(  # doctest: +SKIP
@@ -255,15 +258,7 @@ class CrossAccountRole(PatternRole):
                 and (is_token(organization_id) or _ORG_ID.fullmatch(organization_id))
             )
         ):
-            bag.extend(
-                [
-                    rules.ORG_ID_INVALID.problem(
-                        "organization_id",
-                        "must be 'o-' followed by 10 to 32 lower-case letters or digits",
-                        organization_id,
-                    )
-                ]
-            )
+            bag.extend([_org_id_problem(organization_id)])
         ids = string_list(bag, "external_ids", external_ids, rules.EXTERNAL_ID_INVALID)
         for external_id in ids:
             problem = check_external_id(external_id)
@@ -500,6 +495,22 @@ def _check_accounts(bag: ProblemCollector, value: object) -> list[str]:
         else:
             accounts.append(item)
     return accounts
+
+
+def _org_id_problem(value: object) -> Problem:
+    """What is wrong with an ``organization_id`` that is not an organization ID.
+
+    A wildcard is judged by the same predicate as the template rule IAMR-TRUST-006 (read
+    as the pattern it was meant to be, 'o-*' matches every organization), so the value
+    is refused under that rule's ID.
+    """
+    if isinstance(value, str):
+        verdict = judge_value("aws:PrincipalOrgID", value, matching="glob")
+        if verdict.kind is PinKind.WILDCARD:
+            return PIN_VALUE.problem("organization_id", f"pins nothing: {verdict.reason}", value)
+    return rules.ORG_ID_INVALID.problem(
+        "organization_id", "must be 'o-' followed by 10 to 32 lower-case letters or digits", value
+    )
 
 
 def _check_tag_keys(bag: ProblemCollector, allow_tags: object, value: object) -> list[str]:
