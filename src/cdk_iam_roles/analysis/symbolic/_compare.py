@@ -79,6 +79,7 @@ class Question:
     realizable: dict[str, tuple[bool, ...]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     words: Callable[[Witness], str] | None = None
+    spelling: dict[str, str] = field(default_factory=dict)
 
 
 def _bits(statements: Sequence[Stmt], test: Callable[[Stmt], bool]) -> int:
@@ -136,6 +137,7 @@ def _key_dimensions(q: Question, classes: set[str]) -> tuple[list[Dimension], li
     dims: list[Dimension] = []
     derived_used: list[str] = []
     for key in sorted(by_key):
+        q.spelling[key] = by_key[key][0][1][0].key
         if key in DERIVED_KEYS:
             derived_used.append(key)
             continue
@@ -244,10 +246,11 @@ def _realize(found: Found, q: Question, derived: list[str]) -> tuple[Request, di
     for key in derived:
         value = candidate.derived.get(key)
         if value is not None:
-            context[key] = value
+            context[q.spelling.get(key, key)] = value
     for name, value in found.choices:
         if name.startswith("key:") and value is not None:
-            context[name.removeprefix("key:")] = value if isinstance(value, str) else list(value)
+            key = name.removeprefix("key:")
+            context[q.spelling.get(key, key)] = value if isinstance(value, str) else list(value)
     atoms: dict[str, bool] = {}
     for name, value in found.choices:
         if not name.startswith("atom:"):
@@ -257,7 +260,7 @@ def _realize(found: Found, q: Question, derived: list[str]) -> tuple[Request, di
         atoms[atom] = wanted
         if atom.startswith("variable:"):
             _realize_variable(atom, wanted, q, context)
-        elif wanted not in q.realizable.get(atom, (False,)):
+        elif wanted not in q.realizable.get(atom, _default_realizable(atom)):
             return _atom_words(atom)
     resource, _covers = chosen["resource"]  # type: ignore[misc]
     action = chosen["action"]
@@ -292,7 +295,14 @@ def _variables(text: str) -> list[str]:
     return [m.group(1).split(",")[0].strip() for m in re.finditer(r"\$\{([^}]*)\}", text)]
 
 
+def _default_realizable(atom: str) -> tuple[bool, ...]:
+    # The evaluator lets an unresolved Deny block and never lets an unresolved Allow grant.
+    return (True,) if atom.startswith("unresolved:Deny:") else (False,)
+
+
 def _atom_words(atom: str) -> str:
+    if atom.startswith("unresolved:"):
+        return "depends on a value known only at deployment: " + atom.split(":", 3)[3]
     if atom.startswith("managed:"):
         arn = atom.removeprefix("managed:").rsplit(":", 1)[0]
         return f"depends on the content of {arn}, which is not available offline"

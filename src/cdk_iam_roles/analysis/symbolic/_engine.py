@@ -33,6 +33,8 @@ from cdk_iam_roles.analysis._model import PolicyKind, Unevaluable
 from cdk_iam_roles.analysis._principals import Caller
 from cdk_iam_roles.analysis._variables import has_variable
 from cdk_iam_roles.analysis.symbolic._keys import KeyValue
+from cdk_iam_roles.analysis.symbolic._unresolved import split_unresolved
+from cdk_iam_roles.cfn import is_unresolved
 
 MAX_STATES = 200_000
 """Partial masks kept at once before the engine gives up."""
@@ -132,6 +134,36 @@ def read_statements(
     """
     if document is None:
         return []
+    pieces: list[tuple[Any, frozenset[str]]] = [(document, frozenset())]
+    if is_unresolved(document):
+        if not isinstance(document, Mapping) or is_unresolved(document.get("Version")):
+            problems.append(f"{origin}: the policy cannot be resolved offline")
+            return []
+        statements, unsplit = split_unresolved(document)
+        problems.extend(f"{origin}: {p}" for p in unsplit)
+        version = document.get("Version")
+        pieces = [
+            ({"Version": version, "Statement": [s]} if version else {"Statement": [s]}, atoms)
+            for s, atoms in statements
+        ]
+    found: list[Stmt] = []
+    for piece, piece_atoms in pieces:
+        found.extend(_read_piece(piece, piece_atoms, side, layer, kind, index, origin,
+                                 problems, extra))
+    return found
+
+
+def _read_piece(
+    document: Any,
+    piece_atoms: frozenset[str],
+    side: str,
+    layer: str,
+    kind: PolicyKind,
+    index: int,
+    origin: str,
+    problems: list[str],
+    extra: Callable[[CompiledStatement], dict[str, Any]] | None,
+) -> list[Stmt]:
     found: list[Stmt] = []
     for compiled in compile_policy(document, kind, index):
         broken = [*compiled.problems, *(c for c in compiled.clauses if isinstance(c, Unevaluable))]
@@ -142,7 +174,7 @@ def read_statements(
         dynamic = tuple(
             c for c in compiled.clauses if isinstance(c, Clause) and is_dynamic(c, variables)
         )
-        atoms = tuple(atom_of(c) for c in dynamic)
+        atoms = tuple(sorted(piece_atoms)) + tuple(atom_of(c) for c in dynamic)
         if variables and any(has_variable(p) for p in compiled.resource_patterns):
             atoms += (f"resource-variable:{list(compiled.resource_patterns)}",)
         fields = extra(compiled) if extra is not None else {}
