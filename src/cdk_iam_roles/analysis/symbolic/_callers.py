@@ -141,6 +141,7 @@ def candidates(
     arn_patterns: Sequence[Pattern] = (),
     account_patterns: Sequence[Pattern] = (),
     services: bool = True,
+    providers: Iterable[str] = (),
 ) -> list[Candidate]:
     """Callers that together show every behaviour of the Principal elements.
 
@@ -151,6 +152,8 @@ def candidates(
         arn_patterns: languages of ``aws:PrincipalArn`` clauses. Default: none.
         account_patterns: languages of ``aws:PrincipalAccount`` clauses. Default: none.
         services: include service principals. Default ``True``.
+        providers: identity-provider namespaces of the condition keys (a ``Principal``
+            of ``"*"`` admits their tokens too). Default: none.
 
     Example:
         >>> from cdk_iam_roles.analysis._principals import parse_aws_entry
@@ -218,8 +221,12 @@ def candidates(
             add(_aws(value, entry.partition, entry.account, principal_arn, kind))
     if services:
         add(Candidate(FRESH_SERVICE, "service", _service(FRESH_SERVICE)))
-    provider = f"arn:{partition}:iam::{FRESH_ACCOUNT}:oidc-provider/{FRESH_PROVIDER}"
-    add(Candidate(provider, _provider_class(provider)))
+    hosts = {FRESH_PROVIDER, *(p for p in providers if p != "saml")}
+    for host in sorted(hosts):
+        provider = f"arn:{partition}:iam::{FRESH_ACCOUNT}:oidc-provider/{host}"
+        add(Candidate(provider, _provider_class(provider)))
+    saml = f"arn:{partition}:iam::{FRESH_ACCOUNT}:saml-provider/any-provider"
+    add(Candidate(saml, "saml"))
     return list(found.values())
 
 

@@ -24,7 +24,7 @@ from cdk_iam_roles.analysis.symbolic._automata import (
     signatures,
 )
 from cdk_iam_roles.analysis.symbolic._automata import resource_glob as resource_pattern
-from cdk_iam_roles.analysis.symbolic._callers import Candidate, candidates
+from cdk_iam_roles.analysis.symbolic._callers import Candidate, candidates, kind_of_key
 from cdk_iam_roles.analysis.symbolic._compare import Question, solve
 from cdk_iam_roles.analysis.symbolic._engine import Stmt, principal_part, read_statements
 from cdk_iam_roles.analysis.symbolic._keys import NotModelled, _string_pattern, split_operator
@@ -65,6 +65,16 @@ def _key_patterns(statements: Iterable[Stmt], key: str) -> list[Pattern]:
             _, base, _ = split_operator(clause.operator)
             if base.startswith(("String", "Arn", "Binary")):
                 found.extend(_string_pattern(base, v) for v in clause.values)
+    return found
+
+
+def _providers(statements: Iterable[Stmt]) -> set[str]:
+    found: set[str] = set()
+    for statement in statements:
+        for key in statement.clauses_by_key():
+            namespace = kind_of_key(key)
+            if namespace is not None:
+                found.add(namespace)
     return found
 
 
@@ -123,6 +133,7 @@ def compare_trust(
             arn_patterns=_key_patterns(statements, "aws:principalarn"),
             account_patterns=_key_patterns(statements, "aws:principalaccount"),
             services=services,
+            providers=_providers(statements),
         )
     except (NotModelled, TooComplex) as error:
         return Verdict("unknown", f"outside the modelled fragment: {error}")
