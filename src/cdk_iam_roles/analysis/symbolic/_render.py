@@ -40,8 +40,9 @@ def who(witness: Witness) -> str:
     """
     principal = witness.principal
     claims = {k.lower(): v for k, v in witness.context.items()}
-    if ":oidc-provider/" in principal:
-        host = principal.split(":oidc-provider/", 1)[1]
+    federated = witness.action.lower() == "sts:assumerolewithwebidentity"
+    if ":oidc-provider/" in principal or federated:
+        host = principal.split(":oidc-provider/", 1)[-1]
         sub = claims.get(f"{host.lower()}:sub")
         if host == _GITHUB:
             return f"a GitHub Actions workflow with sub {sub!r}" if sub else (
