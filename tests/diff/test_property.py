@@ -121,7 +121,9 @@ def _requests(keys: list[str]) -> Any:
         allowed = [k for k in keys if class_allows_key(cls, k)]
         pools = [VALUES[k] for k in allowed]
         for combo in itertools.product(*pools):
-            context: dict[str, Any] = {k: v for k, v in zip(allowed, combo, strict=True) if v is not None}
+            context: dict[str, Any] = {
+                k: v for k, v in zip(allowed, combo, strict=True) if v is not None
+            }
             if cls == "aws":
                 account = principal.split(":")[4]
                 role = principal.split("/")[1] if "assumed-role" in principal else None
@@ -145,8 +147,9 @@ def test_trust_verdict_never_contradicts_brute_force(
     if verdict.verdict == "new-access":
         witness = verdict.witness
         assert witness is not None
-        request = Request(witness.principal, witness.action, witness.resource, "111111111111",
-                          witness.context)
+        request = Request(
+            witness.principal, witness.action, witness.resource, "111111111111", witness.context
+        )
         assert _trust_allows(head, request)
         assert not _trust_allows(base, request)
         return
@@ -191,8 +194,15 @@ def _role(identity: dict[str, Any], boundary: dict[str, Any] | None) -> RoleInfo
     from cdk_iam_roles.analysis.assembly import AttachedPolicy
 
     return RoleInfo(
-        stack="S", logical_id="R", path="S/R", role_name="target", role_path="/", arn=ROLE,
-        account="111111111111", partition="aws", trust=None,
+        stack="S",
+        logical_id="R",
+        path="S/R",
+        role_name="target",
+        role_path="/",
+        arn=ROLE,
+        account="111111111111",
+        partition="aws",
+        trust=None,
         identity_policies=[AttachedPolicy("inline", identity)],
         boundary=AttachedPolicy("boundary", boundary) if boundary else None,
     )
@@ -217,8 +227,12 @@ def test_permissions_verdict_never_contradicts_brute_force(
     verdict = compare_permissions(old, new)
     session = new.session_arn()
     # A resource outside the app may have a policy of its own that names the role.
-    outside = {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"AWS": session}, "Action": "*", "Resource": "*"}]}
+    outside = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": session}, "Action": "*", "Resource": "*"}
+        ],
+    }
 
     def allows(role: RoleInfo, request: Request, resource: Any = None) -> bool:
         policies = PolicySet(
@@ -231,8 +245,9 @@ def test_permissions_verdict_never_contradicts_brute_force(
     if verdict.verdict == "new-access":
         witness = verdict.witness
         assert witness is not None
-        request = Request(witness.principal, witness.action, witness.resource, None,
-                          witness.context)
+        request = Request(
+            witness.principal, witness.action, witness.resource, None, witness.context
+        )
         assert any(
             allows(new, request, rp) and not allows(old, request, rp) for rp in (None, outside)
         )

@@ -46,19 +46,29 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``access`` to ``parser``."""
     parser.add_argument("paths", metavar="PATH", nargs="+", help="cdk.out folders or templates")
     parser.add_argument(
-        "--trusted-account", action="append", default=[], metavar="ID",
+        "--trusted-account",
+        action="append",
+        default=[],
+        metavar="ID",
         help="an account inside the zone of trust (repeatable)",
     )
     parser.add_argument(
-        "--trusted-org", action="append", default=[], metavar="o-…",
+        "--trusted-org",
+        action="append",
+        default=[],
+        metavar="o-…",
         help="an AWS Organization inside the zone of trust (repeatable)",
     )
     parser.add_argument(
-        "--acknowledge", action="append", default=[], metavar="ROLE=REASON",
+        "--acknowledge",
+        action="append",
+        default=[],
+        metavar="ROLE=REASON",
         help="accept external access to ROLE (construct path, logical ID or role name)",
     )
     parser.add_argument(
-        "--acknowledgements", metavar="FILE",
+        "--acknowledgements",
+        metavar="FILE",
         help="a file of ROLE=REASON lines (or a JSON object ROLE → reason)",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
@@ -80,8 +90,11 @@ def _acknowledgements(args: argparse.Namespace) -> dict[str, str]:
                 raise InputError(f"--acknowledgements {path}: not JSON ({error.msg})") from error
             found.update({str(k): str(v) for k, v in data.items()})
         else:
-            pairs += [line for line in text.splitlines() if line.strip() and not
-                      line.lstrip().startswith("#")]
+            pairs += [
+                line
+                for line in text.splitlines()
+                if line.strip() and not line.lstrip().startswith("#")
+            ]
     for pair in pairs:
         role, sep, reason = pair.partition("=")
         if not sep or not role.strip() or not reason.strip():
@@ -96,7 +109,9 @@ def _validate(accounts: Sequence[str], orgs: Sequence[str]) -> None:
             raise InputError(f"--trusted-account {account!r}: expected 12 digits")
     for org in orgs:
         if not _ORG.match(org):
-            raise InputError(f"--trusted-org {org!r}: expected an organization ID like o-abc123defg")
+            raise InputError(
+                f"--trusted-org {org!r}: expected an organization ID like o-abc123defg"
+            )
 
 
 def analyse(

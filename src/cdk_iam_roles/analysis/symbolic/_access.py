@@ -170,12 +170,21 @@ def external_access(
     if role.trust is None:
         return RoleAccess(role, "unknown", "the trust policy cannot be read", None, federated)
     verdict = compare_trust(
-        zone, role.trust, role_arn=role.arn, account=role.account, partition=role.partition,
+        zone,
+        role.trust,
+        role_arn=role.arn,
+        account=role.account,
+        partition=role.partition,
         services=False,
     )
     if verdict.verdict == "new-access":
         return RoleAccess(role, "external", verdict.reason, verdict.witness, federated)
     if verdict.verdict == "no-new-access":
-        return RoleAccess(role, "internal", "proved: only callers inside the zone of trust "
-                          "(and AWS services) can assume it", None, federated)
+        return RoleAccess(
+            role,
+            "internal",
+            "proved: only callers inside the zone of trust (and AWS services) can assume it",
+            None,
+            federated,
+        )
     return RoleAccess(role, "unknown", verdict.reason, None, federated)

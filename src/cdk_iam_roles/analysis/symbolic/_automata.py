@@ -33,7 +33,7 @@ MAX_STATES = 20000
 _FRESH = "xqzjkvwyb-_.0123456789aeioumnprstlcdfgh"
 
 
-class TooComplex(Exception):  # noqa: N818 - a reason, not a programming error
+class TooComplex(Exception):
     """The product of the automata grew past `MAX_STATES`."""
 
 
@@ -201,9 +201,7 @@ def _step(tokens: tuple[Token, ...], states: frozenset[int], char: str) -> froze
         elif kind == "d":
             if "0" <= char <= "9":
                 nxt.add(state + 1)
-        elif kind == "*":
-            nxt.add(state)
-        elif char != ":":  # "s"
+        elif kind == "*" or char != ":":
             nxt.add(state)
     return _closure(tokens, frozenset(nxt)) if nxt else frozenset()
 

@@ -18,8 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cdk_iam_roles.analysis._evaluator import evaluate
-from cdk_iam_roles.analysis._model import PolicySet, Request
+from cdk_iam_roles.analysis._model import Request
 from cdk_iam_roles.analysis._principals import parse_caller
 from cdk_iam_roles.analysis._variables import substitute
 from cdk_iam_roles.analysis.symbolic._automata import TooComplex
@@ -96,10 +95,12 @@ def _decider(q: Question, side: str) -> Callable[[int], bool]:
     def on(layer: str, effect: str, grant: str | None = None) -> int:
         return _bits(
             st,
-            lambda s: s.side == side
-            and s.layer == layer
-            and s.effect == effect
-            and (grant is None or s.grant == grant),
+            lambda s: (
+                s.side == side
+                and s.layer == layer
+                and s.effect == effect
+                and (grant is None or s.grant == grant)
+            ),
         )
 
     deny = _bits(st, lambda s: s.side == side and s.effect == "Deny")
@@ -180,7 +181,9 @@ def _caller_dimension(q: Question, derived: list[str]) -> tuple[Dimension, dict[
         caller = parse_caller(candidate.principal)
         context: dict[str, KeyValue] = {k: candidate.derived.get(k) for k in derived}
 
-        def test(n: int, s: Stmt, c: Any = caller, ctx: dict[str, KeyValue] = context) -> bool | None:
+        def test(
+            n: int, s: Stmt, c: Any = caller, ctx: dict[str, KeyValue] = context
+        ) -> bool | None:
             if s.compiled is None:
                 return True
             if not principal_part(s.compiled, c, q.boundary):
@@ -237,18 +240,20 @@ def _resource_dimension(q: Question) -> Dimension:
     return Dimension("resource", {"*": dedupe(options)})
 
 
-def _realize(found: Found, q: Question, derived: list[str]) -> tuple[Request, dict[str, bool]] | str:
+def _realize(
+    found: Found, q: Question, derived: list[str]
+) -> tuple[Request, dict[str, bool]] | str:
     """The concrete request for a found mask, or why it cannot be built."""
     chosen = dict(found.choices)
     candidate = chosen["principal"]
     assert isinstance(candidate, Candidate)
     context: dict[str, Any] = {}
     for key in derived:
-        value = candidate.derived.get(key)
-        if value is not None:
-            context[q.spelling.get(key, key)] = value
+        own = candidate.derived.get(key)
+        if own is not None:
+            context[q.spelling.get(key, key)] = own
     for name, value in found.choices:
-        if name.startswith("key:") and value is not None:
+        if name.startswith("key:") and isinstance(value, str | tuple):
             key = name.removeprefix("key:")
             context[q.spelling.get(key, key)] = value if isinstance(value, str) else list(value)
     atoms: dict[str, bool] = {}
@@ -262,9 +267,9 @@ def _realize(found: Found, q: Question, derived: list[str]) -> tuple[Request, di
             _realize_variable(atom, wanted, q, context)
         elif wanted not in q.realizable.get(atom, _default_realizable(atom)):
             return _atom_words(atom)
-    resource, _covers = chosen["resource"]  # type: ignore[misc]
-    action = chosen["action"]
-    request = Request(candidate.principal, str(action), str(resource), None, context)
+    where = chosen["resource"]
+    assert isinstance(where, tuple)
+    request = Request(candidate.principal, str(chosen["action"]), str(where[0]), None, context)
     return request, atoms
 
 

@@ -163,9 +163,7 @@ def _resource_state(app: App) -> list[tuple[Any, ...]]:
     return [(p.resource_type, p.path, p.resources, p.document) for p in app.resource_policies]
 
 
-def diff_apps(
-    base: App, head: App, *, clock: Callable[[], float] | None = None
-) -> DiffReport:
+def diff_apps(base: App, head: App, *, clock: Callable[[], float] | None = None) -> DiffReport:
     """Compare two versions of an app role by role.
 
     Args:
@@ -186,8 +184,9 @@ def diff_apps(
     import time
 
     timer = clock or time.perf_counter
-    report = DiffReport(notes=[*(f"BASE: {n}" for n in base.notes),
-                               *(f"HEAD: {n}" for n in head.notes)])
+    report = DiffReport(
+        notes=[*(f"BASE: {n}" for n in base.notes), *(f"HEAD: {n}" for n in head.notes)]
+    )
     resources_same = _resource_state(base) == _resource_state(head)
     roles_same = [(r.arn, r.trust) for r in base.roles] == [(r.arn, r.trust) for r in head.roles]
     pairs, removed, added = match_roles(base.roles, head.roles)
@@ -204,28 +203,55 @@ def diff_apps(
             permissions = Verdict("no-new-access", "proved: the permissions are unchanged")
         else:
             permissions = compare_permissions(
-                old, new,
-                base_resources=base.resource_policies, head_resources=head.resource_policies,
-                base_roles=base.roles, head_roles=head.roles,
+                old,
+                new,
+                base_resources=base.resource_policies,
+                head_resources=head.resource_policies,
+                base_roles=base.roles,
+                head_roles=head.roles,
             )
         unchanged = old.trust == new.trust and _same_permissions(old, new)
         report.roles.append(
-            RoleDiff(new.stack, new.path, new.logical_id, new.role_name,
-                     "unchanged" if unchanged else "changed", trust, permissions, timer() - start)
+            RoleDiff(
+                new.stack,
+                new.path,
+                new.logical_id,
+                new.role_name,
+                "unchanged" if unchanged else "changed",
+                trust,
+                permissions,
+                timer() - start,
+            )
         )
     for new in added:
         start = timer()
-        trust = compare_trust(None, new.trust if new.trust is not None else _UNREADABLE,
-                              role_arn=new.arn, account=new.account, partition=new.partition)
+        trust = compare_trust(
+            None,
+            new.trust if new.trust is not None else _UNREADABLE,
+            role_arn=new.arn,
+            account=new.account,
+            partition=new.partition,
+        )
         permissions = compare_permissions(
             None, new, head_resources=head.resource_policies, head_roles=head.roles
         )
-        report.roles.append(RoleDiff(new.stack, new.path, new.logical_id, new.role_name,
-                                     "added", trust, permissions, timer() - start))
+        report.roles.append(
+            RoleDiff(
+                new.stack,
+                new.path,
+                new.logical_id,
+                new.role_name,
+                "added",
+                trust,
+                permissions,
+                timer() - start,
+            )
+        )
     for old in removed:
         gone = Verdict("no-new-access", "proved: the role is removed")
-        report.roles.append(RoleDiff(old.stack, old.path, old.logical_id, old.role_name,
-                                     "removed", gone, gone))
+        report.roles.append(
+            RoleDiff(old.stack, old.path, old.logical_id, old.role_name, "removed", gone, gone)
+        )
     return report
 
 

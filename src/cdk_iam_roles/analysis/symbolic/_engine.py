@@ -40,7 +40,7 @@ MAX_STATES = 200_000
 """Partial masks kept at once before the engine gives up."""
 
 
-class Unmodelled(Exception):  # noqa: N818 - a reason shown to the user
+class Unmodelled(Exception):
     """The policies fall outside the modelled fragment; the message says why."""
 
 
@@ -148,8 +148,9 @@ def read_statements(
         ]
     found: list[Stmt] = []
     for piece, piece_atoms in pieces:
-        found.extend(_read_piece(piece, piece_atoms, side, layer, kind, index, origin,
-                                 problems, extra))
+        found.extend(
+            _read_piece(piece, piece_atoms, side, layer, kind, index, origin, problems, extra)
+        )
     return found
 
 
@@ -178,9 +179,7 @@ def _read_piece(
         if variables and any(has_variable(p) for p in compiled.resource_patterns):
             atoms += (f"resource-variable:{list(compiled.resource_patterns)}",)
         fields = extra(compiled) if extra is not None else {}
-        found.append(
-            Stmt(side, layer, compiled.effect, compiled, atoms, dynamic=dynamic, **fields)
-        )
+        found.append(Stmt(side, layer, compiled.effect, compiled, atoms, dynamic=dynamic, **fields))
     return found
 
 

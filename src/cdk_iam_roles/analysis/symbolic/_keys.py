@@ -18,7 +18,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from cdk_iam_roles.analysis._conditions import parse_date
 from cdk_iam_roles.analysis.symbolic._automata import (
@@ -71,7 +71,7 @@ ARN_SHAPE = glob("*:*:*:*:*:*")
 """Six colon-separated fields: what the ARN operators require of a request value."""
 
 
-class NotModelled(Exception):  # noqa: N818 - a reason shown to the user
+class NotModelled(Exception):
     """A key's clauses fall outside the modelled fragment; the message says why."""
 
 
@@ -119,7 +119,7 @@ def _ordered_points(numbers: Sequence[float]) -> list[float]:
     if not ordered:
         return [0.0]
     points = [ordered[0] - 1, ordered[-1] + 1, *ordered]
-    points += [(a + b) / 2 for a, b in zip(ordered, ordered[1:], strict=False)]
+    points += [(a + b) / 2 for a, b in pairwise(ordered)]
     return points
 
 

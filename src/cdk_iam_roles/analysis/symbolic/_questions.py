@@ -55,7 +55,9 @@ def _actions_for(cls: str) -> list[str]:
 
 
 def _entries(statements: Iterable[Stmt]) -> list[PrincipalEntry]:
-    return [e for s in statements if s.compiled and s.compiled.principals for e in s.compiled.principals]
+    return [
+        e for s in statements if s.compiled and s.compiled.principals for e in s.compiled.principals
+    ]
 
 
 def _key_patterns(statements: Iterable[Stmt], key: str) -> list[Pattern]:
@@ -111,18 +113,33 @@ def compare_trust(
         return Verdict("no-new-access", "proved: the trust policy is unchanged")
     problems: list[str] = []
     statements = [
-        *read_statements(base, side="A", layer="trust", kind="resource", index=0,
-                         origin="BASE trust policy", problems=problems),
-        *read_statements(head, side="B", layer="trust", kind="resource", index=0,
-                         origin="HEAD trust policy", problems=problems),
+        *read_statements(
+            base,
+            side="A",
+            layer="trust",
+            kind="resource",
+            index=0,
+            origin="BASE trust policy",
+            problems=problems,
+        ),
+        *read_statements(
+            head,
+            side="B",
+            layer="trust",
+            kind="resource",
+            index=0,
+            origin="HEAD trust policy",
+            problems=problems,
+        ),
     ]
     docs = {"A": base, "B": head}
 
     def check(side: str, request: Request, atoms: Mapping[str, bool]) -> bool:
         trust = docs[side]
         policies = PolicySet(identity=[ALLOW_ALL], resource=trust)
-        located = Request(request.principal, request.action, request.resource, account,
-                          request.context)
+        located = Request(
+            request.principal, request.action, request.resource, account, request.context
+        )
         return evaluate(located, policies).allowed
 
     try:
@@ -177,8 +194,9 @@ def _best_kind(statement: Stmt, principal: str) -> MatchKind | None:
 
 def _role_trusts(roles: Sequence[RoleInfo]) -> list[ResourcePolicy]:
     return [
-        ResourcePolicy("AWS::IAM::Role", r.stack, r.logical_id, r.path, (r.arn,), r.trust or {},
-                       r.account)
+        ResourcePolicy(
+            "AWS::IAM::Role", r.stack, r.logical_id, r.path, (r.arn,), r.trust or {}, r.account
+        )
         for r in roles
         if r.arn
     ]
@@ -269,8 +287,13 @@ def compare_permissions(
         for index, policy in enumerate(info.identity_policies):
             documents.append(policy.document)
             statements += read_statements(
-                policy.document, side=side, layer="identity", kind="identity", index=index,
-                origin=f"{label} {policy.origin}", problems=problems,
+                policy.document,
+                side=side,
+                layer="identity",
+                kind="identity",
+                index=index,
+                origin=f"{label} {policy.origin}",
+                problems=problems,
             )
         for unavailable in info.unavailable_policies:
             for effect in ("Allow", "Deny"):
@@ -280,8 +303,13 @@ def compare_permissions(
         has_boundary[side] = boundary is not None or info.boundary_unavailable is not None
         documents.append(boundary)
         statements += read_statements(
-            boundary, side=side, layer="boundary", kind="boundary", index=0,
-            origin=f"{label} permissions boundary", problems=problems,
+            boundary,
+            side=side,
+            layer="boundary",
+            kind="boundary",
+            index=0,
+            origin=f"{label} permissions boundary",
+            problems=problems,
         )
         if info.boundary_unavailable is not None:
             for effect in ("Allow", "Deny"):
@@ -290,17 +318,28 @@ def compare_permissions(
         for number, rp in enumerate(side_rps[side]):
             own: list[str] = []
             found = read_statements(
-                rp.document, side=side, layer="resource", kind="resource", index=0,
-                origin=f"{label} {rp.resource_type} {rp.path}", problems=own,
+                rp.document,
+                side=side,
+                layer="resource",
+                kind="resource",
+                index=0,
+                origin=f"{label} {rp.resource_type} {rp.path}",
+                problems=own,
             )
             relevant = [
-                s for s in found if s.compiled and principal_part(s.compiled, caller, has_boundary[side])
+                s
+                for s in found
+                if s.compiled and principal_part(s.compiled, caller, has_boundary[side])
             ]
             if own:
                 problems.extend(own)
             for statement in relevant:
                 statement.cover = number
-                statement.grant = _grant(_best_kind(statement, principal)) if statement.effect == "Allow" else "none"
+                statement.grant = (
+                    _grant(_best_kind(statement, principal))
+                    if statement.effect == "Allow"
+                    else "none"
+                )
                 statements.append(statement)
                 documents.append(rp.document)
         statements.append(Stmt(side, "resource", "Allow", None, ("extern:allow",), "direct", -1))
@@ -324,8 +363,14 @@ def compare_permissions(
         if covering is None and atoms.get("extern:allow"):
             resource_doc = {
                 "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Principal": {"AWS": principal},
-                               "Action": "*", "Resource": "*"}],
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": principal},
+                        "Action": "*",
+                        "Resource": "*",
+                    }
+                ],
             }
         policies = PolicySet(
             identity=[p.document for p in info.identity_policies],
@@ -371,7 +416,7 @@ def _resource_candidates(
                 if isinstance(arn, str):
                     patterns.append(literal(arn))
                     if rp.covers_children:
-                        patterns.append(Pattern(literal(arn).tokens + (("c", "/"), ("*", ""))))
+                        patterns.append(Pattern((*literal(arn).tokens, ("c", "/"), ("*", ""))))
     found = signatures(patterns, preferred=[glob("arn:?*")])
     result: list[tuple[str, dict[str, int | None]]] = []
     for resource in found.values():
@@ -380,4 +425,3 @@ def _resource_candidates(
             covers[side] = next((n for n, rp in enumerate(rps) if rp.protects(resource)), None)
         result.append((resource, covers))
     return result
-

@@ -45,8 +45,10 @@ def who(witness: Witness) -> str:
         host = principal.split(":oidc-provider/", 1)[-1]
         sub = claims.get(f"{host.lower()}:sub")
         if host == _GITHUB:
-            return f"a GitHub Actions workflow with sub {sub!r}" if sub else (
-                "any GitHub Actions workflow"
+            return (
+                f"a GitHub Actions workflow with sub {sub!r}"
+                if sub
+                else ("any GitHub Actions workflow")
             )
         return f"an identity of {host}" + (f" with sub {sub!r}" if sub else "")
     if ":saml-provider/" in principal:
@@ -134,8 +136,10 @@ def render_markdown(report: DiffReport) -> str:
             for part in ("trust", "permissions"):
                 verdict: Verdict = getattr(role, part)
                 if verdict.verdict == "new-access":
-                    lines.append(f"- :warning: {in_words(role, part, verdict)} "
-                                 f"— `{role.path}` ({role.change}, {part})")
+                    lines.append(
+                        f"- :warning: {in_words(role, part, verdict)} "
+                        f"— `{role.path}` ({role.change}, {part})"
+                    )
     if unknown:
         lines += ["", "### Could not be decided offline (treated as new access)", ""]
         for role in unknown:
@@ -144,8 +148,7 @@ def render_markdown(report: DiffReport) -> str:
                 if verdict.verdict == "unknown":
                     lines.append(f"- `{role.path}` {part}: {_md(verdict.reason)}")
     if clean:
-        lines += ["", "<details><summary>Proved no new access "
-                  f"({len(clean)} roles)</summary>", ""]
+        lines += ["", f"<details><summary>Proved no new access ({len(clean)} roles)</summary>", ""]
         lines += [f"- `{r.path}` ({r.change})" for r in clean]
         lines += ["", "</details>"]
     if report.notes:
@@ -163,8 +166,11 @@ def render_sarif(report: DiffReport) -> str:
     """A SARIF 2.1.0 log: one result per widened or undecided verdict."""
     ids = list(RULES)
     rules = [
-        {"id": rule_id, "shortDescription": {"text": text},
-         "defaultConfiguration": {"level": "warning" if rule_id.endswith("3") else "error"}}
+        {
+            "id": rule_id,
+            "shortDescription": {"text": text},
+            "defaultConfiguration": {"level": "warning" if rule_id.endswith("3") else "error"},
+        }
         for rule_id, text in RULES.items()
     ]
     results: list[dict[str, Any]] = []
@@ -187,22 +193,28 @@ def render_sarif(report: DiffReport) -> str:
                 location["physicalLocation"] = {
                     "artifactLocation": {"uri": source.replace("\\", "/")}
                 }
-            results.append({
-                "ruleId": rule_id,
-                "ruleIndex": ids.index(rule_id),
-                "level": "warning" if rule_id == "IAMR-DIFF-003" else "error",
-                "message": {"text": f"{part}: {in_words(role, part, verdict)}"},
-                "locations": [location],
-                "properties": {"witness": None if verdict.witness is None
-                               else verdict.witness.to_dict()},
-            })
+            results.append(
+                {
+                    "ruleId": rule_id,
+                    "ruleIndex": ids.index(rule_id),
+                    "level": "warning" if rule_id == "IAMR-DIFF-003" else "error",
+                    "message": {"text": f"{part}: {in_words(role, part, verdict)}"},
+                    "locations": [location],
+                    "properties": {
+                        "witness": None if verdict.witness is None else verdict.witness.to_dict()
+                    },
+                }
+            )
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "cdk-iam-roles diff", "version": __version__,
-                                "rules": rules}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {"name": "cdk-iam-roles diff", "version": __version__, "rules": rules}
+                },
+                "results": results,
+            }
+        ],
     }
     return json.dumps(log, indent=2)

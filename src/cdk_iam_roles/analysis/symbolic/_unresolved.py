@@ -28,7 +28,7 @@ _ELEMENTS = ("Action", "Resource", "Principal")
 _NEGATED = ("NotAction", "NotResource", "NotPrincipal")
 _ANY = {"Action": "*", "Resource": "*", "Principal": "*"}
 
-Split = tuple[list[tuple[dict[str, Any], frozenset[str]]], list[str]]
+Split = tuple[list[tuple[Any, frozenset[str]]], list[str]]
 
 
 def _atom(effect: str, element: str, value: Any) -> str:
@@ -47,7 +47,7 @@ def split_unresolved(document: Mapping[str, Any]) -> Split:
     """
     raw = document.get("Statement")
     items = raw if isinstance(raw, list) else [raw]
-    result: list[tuple[dict[str, Any], frozenset[str]]] = []
+    result: list[tuple[Any, frozenset[str]]] = []
     problems: list[str] = []
     for item in items:
         if not isinstance(item, Mapping) or is_unresolved(item.get("Effect")):
@@ -71,7 +71,7 @@ def split_unresolved(document: Mapping[str, Any]) -> Split:
                 if known and element != "Principal":
                     nxt.append(({**statement, element: known}, atoms))
                 elif known:
-                    principal = {k: v for k, v in _principal_known(value).items()}
+                    principal = dict(_principal_known(value).items())
                     if principal:
                         nxt.append(({**statement, element: principal}, atoms))
                 nxt.append(({**statement, element: _ANY[element]}, atoms | {atom}))
@@ -107,9 +107,12 @@ def split_unresolved(document: Mapping[str, Any]) -> Split:
                     else:
                         kept.setdefault(operator, {})[key] = values
             variants = [
-                ({**s, "Condition": kept} if kept else {k: v for k, v in s.items()
-                                                        if k != "Condition"},
-                 a | atoms_here)
+                (
+                    {**s, "Condition": kept}
+                    if kept
+                    else {k: v for k, v in s.items() if k != "Condition"},
+                    a | atoms_here,
+                )
                 for s, a in variants
             ]
         result.extend(variants)
