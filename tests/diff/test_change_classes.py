@@ -182,7 +182,8 @@ def test_a_wider_owner_witness_names_another_repository() -> None:
     assert witness is not None
     sub = witness.context["token.actions.githubusercontent.com:sub"]
     assert isinstance(sub, str)
-    assert sub.startswith("repo:acme/") and not sub.startswith("repo:acme/shop:")
+    assert sub.startswith("repo:acme/")
+    assert not sub.startswith("repo:acme/shop:")
 
 
 def test_a_deny_removed_from_the_trust_is_new_access() -> None:
@@ -253,7 +254,8 @@ def _perm(
             )
             return evaluate(request, policies).allowed
 
-        assert allowed(new) and not allowed(old)
+        assert allowed(new)
+        assert not allowed(old)
     return role
 
 
