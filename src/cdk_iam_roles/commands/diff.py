@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import argparse
 
-from cdk_iam_roles.analysis.assembly import load_app
+from cdk_iam_roles.analysis.assembly import App, load_app
 from cdk_iam_roles.analysis.symbolic._diff import diff_apps
 from cdk_iam_roles.analysis.symbolic._render import (
     render_json,
@@ -45,10 +45,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=tuple(_RENDER), default="text")
 
 
+def _environment(app: App) -> tuple[str | None, str | None]:
+    accounts = {s.account for s in app.stacks if s.account}
+    regions = {s.region for s in app.stacks if s.region}
+    return (
+        next(iter(accounts)) if len(accounts) == 1 else None,
+        next(iter(regions)) if len(regions) == 1 else None,
+    )
+
+
+def _load_pair(base_path: str, head_path: str) -> tuple[App, App]:
+    """Both apps; a side without an environment takes the other side's (one template
+    compared with a ``cdk.out`` folder), so the same role has the same ARN on both."""
+    base, head = load_app(base_path), load_app(head_path)
+    base_env, head_env = _environment(base), _environment(head)
+    if any(not s.account for s in head.stacks) and base_env[0]:
+        head = load_app(head_path, account=base_env[0], region=base_env[1])
+    elif any(not s.account for s in base.stacks) and head_env[0]:
+        base = load_app(base_path, account=head_env[0], region=head_env[1])
+    return base, head
+
+
 def run(args: argparse.Namespace) -> int:
     """Diff, print, and return 0 (no new access) or 1 (new or undecided access)."""
-    base = load_app(args.base)
-    head = load_app(args.head)
+    base, head = _load_pair(args.base, args.head)
     report = diff_apps(base, head)
     report.base_label, report.head_label = args.base, args.head
     report.sources = {s.name: s.source for s in head.stacks if s.source}

@@ -269,6 +269,10 @@ def _realize(
             return _atom_words(atom)
     where = chosen["resource"]
     assert isinstance(where, tuple)
+    if atoms.get("extern:allow") and where[1].get("A") is not None:
+        # A resource policy outside HEAD's app, for a resource BASE's app holds: the
+        # difference is in what the reader knows, not in the change.
+        return "the resource is in BASE's app but outside HEAD's"
     request = Request(candidate.principal, str(chosen["action"]), str(where[0]), None, context)
     return request, atoms
 
