@@ -320,3 +320,42 @@ def signatures(
                 seen[nxt] = text + char
                 queue.append(nxt)
     return {signature: text for signature, (_, text) in best.items()}
+
+
+def prettify(
+    found: dict[tuple[bool, ...], str],
+    patterns: Sequence[Pattern],
+    nicer: Sequence[str],
+    *,
+    required: Sequence[Pattern] = (),
+) -> dict[tuple[bool, ...], str]:
+    """Swap each witness for a more readable string of the same signature, when one fits.
+
+    Args:
+        found: the result of :func:`signatures`. Required.
+        patterns: the patterns it was computed for. Required.
+        nicer: readable strings to try, best first. Required.
+        required: the required languages. Default: none.
+
+    Example:
+        >>> pats = [glob("s3:*")]
+        >>> prettify(signatures(pats), pats, ["ec2:RunInstances"])[(False,)]
+        'ec2:RunInstances'
+    """
+    result = dict(found)
+    for text in nicer:
+        if not all(p.matches(text) for p in required):
+            continue
+        signature = tuple(p.matches(text) for p in patterns)
+        if signature in result and not _readable(result[signature]):
+            result[signature] = text
+    return result
+
+
+def _readable(text: str) -> bool:
+    """Whether a witness already reads like a real value (an ARN or service:Action)."""
+    if text.startswith("arn:"):
+        fields = text.split(":", 5)
+        return len(fields) == 6 and all(fields[i] for i in (1, 2, 5))
+    service, _, action = text.partition(":")
+    return len(service) > 1 and len(action) > 2 and action[0].isupper()

@@ -187,8 +187,6 @@ def diff_apps(base: App, head: App, *, clock: Callable[[], float] | None = None)
     report = DiffReport(
         notes=[*(f"BASE: {n}" for n in base.notes), *(f"HEAD: {n}" for n in head.notes)]
     )
-    resources_same = _resource_state(base) == _resource_state(head)
-    roles_same = [(r.arn, r.trust) for r in base.roles] == [(r.arn, r.trust) for r in head.roles]
     pairs, removed, added = match_roles(base.roles, head.roles)
     for old, new in pairs:
         start = timer()
@@ -199,17 +197,14 @@ def diff_apps(base: App, head: App, *, clock: Callable[[], float] | None = None)
             account=new.account,
             partition=new.partition,
         )
-        if resources_same and roles_same and _same_permissions(old, new):
-            permissions = Verdict("no-new-access", "proved: the permissions are unchanged")
-        else:
-            permissions = compare_permissions(
-                old,
-                new,
-                base_resources=base.resource_policies,
-                head_resources=head.resource_policies,
-                base_roles=base.roles,
-                head_roles=head.roles,
-            )
+        permissions = compare_permissions(
+            old,
+            new,
+            base_resources=base.resource_policies,
+            head_resources=head.resource_policies,
+            base_roles=base.roles,
+            head_roles=head.roles,
+        )
         unchanged = old.trust == new.trust and _same_permissions(old, new)
         report.roles.append(
             RoleDiff(

@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from cdk_iam_roles.analysis._evaluator import _KIND_RANK, evaluate
@@ -21,6 +22,7 @@ from cdk_iam_roles.analysis.symbolic._automata import (
     TooComplex,
     glob,
     literal,
+    prettify,
     signatures,
 )
 from cdk_iam_roles.analysis.symbolic._automata import resource_glob as resource_pattern
@@ -192,14 +194,25 @@ def _best_kind(statement: Stmt, principal: str) -> MatchKind | None:
     return best
 
 
+_TRUSTS: dict[int, tuple[Sequence[RoleInfo], list[ResourcePolicy]]] = {}
+
+
 def _role_trusts(roles: Sequence[RoleInfo]) -> list[ResourcePolicy]:
-    return [
+    """The trust policies of an app's roles as resource policies (built once per list)."""
+    hit = _TRUSTS.get(id(roles))
+    if hit is not None and hit[0] is roles:
+        return hit[1]
+    if len(_TRUSTS) > 64:
+        _TRUSTS.clear()
+    built = [
         ResourcePolicy(
             "AWS::IAM::Role", r.stack, r.logical_id, r.path, (r.arn,), r.trust or {}, r.account
         )
         for r in roles
         if r.arn
     ]
+    _TRUSTS[id(roles)] = (roles, built)
+    return built
 
 
 def _raw_actions(documents: Iterable[Mapping[str, Any] | None]) -> set[str]:
@@ -275,9 +288,35 @@ def compare_permissions(
     }
     has_boundary: dict[str, bool] = {}
     sides = {"A": base, "B": head}
-    side_rps: dict[str, list[ResourcePolicy]] = {
+    all_rps: dict[str, list[ResourcePolicy]] = {
         "A": [*base_resources, *_role_trusts(base_roles)] if base else [],
         "B": [*head_resources, *_role_trusts(head_roles)],
+    }
+    for side, info in sides.items():
+        has_boundary[side] = info is not None and (
+            info.boundary is not None or info.boundary_unavailable is not None
+        )
+    # Only resource policies with a statement that names this role's sessions can grant
+    # or deny it anything; the others behave, for this role, like policies outside the
+    # app (free atoms), which keeps the proof sound and the search small.
+    relevant_rps: dict[str, list[tuple[ResourcePolicy, list[Stmt], list[str]]]] = {}
+    for side in sides:
+        label = "BASE" if side == "A" else "HEAD"
+        chosen: list[tuple[ResourcePolicy, list[Stmt], list[str]]] = []
+        for rp in all_rps[side]:
+            found, own = _rp_statements(rp, side, label)
+            relevant = [
+                s
+                for s in found
+                if s.compiled and principal_part(s.compiled, caller, has_boundary[side])
+            ]
+            if relevant or (own and _mentions(rp.document, role)):
+                chosen.append((rp, relevant, own))
+        relevant_rps[side] = chosen
+    if base is not None and _same_role(base, head) and _same_rps(relevant_rps):
+        return Verdict("no-new-access", "proved: the permissions are unchanged")
+    side_rps: dict[str, list[ResourcePolicy]] = {
+        side: [rp for rp, _, _ in chosen] for side, chosen in relevant_rps.items()
     }
     documents: list[Mapping[str, Any] | None] = []
     for side, info in sides.items():
@@ -300,7 +339,6 @@ def compare_permissions(
                 atom = f"managed:{unavailable.arn}:{effect.lower()}"
                 statements.append(Stmt(side, "identity", effect, None, (atom,)))
         boundary = info.boundary.document if info.boundary else None
-        has_boundary[side] = boundary is not None or info.boundary_unavailable is not None
         documents.append(boundary)
         statements += read_statements(
             boundary,
@@ -315,33 +353,14 @@ def compare_permissions(
             for effect in ("Allow", "Deny"):
                 atom = f"boundary:{info.boundary_unavailable}:{effect.lower()}"
                 statements.append(Stmt(side, "boundary", effect, None, (atom,)))
-        for number, rp in enumerate(side_rps[side]):
-            own: list[str] = []
-            found = read_statements(
-                rp.document,
-                side=side,
-                layer="resource",
-                kind="resource",
-                index=0,
-                origin=f"{label} {rp.resource_type} {rp.path}",
-                problems=own,
-            )
-            relevant = [
-                s
-                for s in found
-                if s.compiled and principal_part(s.compiled, caller, has_boundary[side])
-            ]
-            if own:
-                problems.extend(own)
+        for number, (rp, relevant, own) in enumerate(relevant_rps[side]):
+            problems.extend(own)
             for statement in relevant:
-                statement.cover = number
-                statement.grant = (
-                    _grant(_best_kind(statement, principal))
-                    if statement.effect == "Allow"
-                    else "none"
-                )
-                statements.append(statement)
-                documents.append(rp.document)
+                grant = "none"
+                if statement.effect == "Allow":
+                    grant = _grant(_best_kind(statement, principal))
+                statements.append(replace(statement, cover=number, grant=grant))
+            documents.append(rp.document)
         statements.append(Stmt(side, "resource", "Allow", None, ("extern:allow",), "direct", -1))
         statements.append(Stmt(side, "resource", "Deny", None, ("extern:deny",), "none", -1))
     marker = Stmt("*", "marker", "Allow", None)
@@ -358,7 +377,7 @@ def compare_permissions(
         info = sides[side]
         if info is None:
             return False
-        covering = next((rp for rp in side_rps[side] if rp.protects(request.resource)), None)
+        covering = next((rp for rp in all_rps[side] if rp.protects(request.resource)), None)
         resource_doc: Mapping[str, Any] | None = covering.document if covering else None
         if covering is None and atoms.get("extern:allow"):
             resource_doc = {
@@ -395,11 +414,119 @@ def compare_permissions(
     return solve(question)
 
 
+_RP_CACHE: dict[tuple[int, str], tuple[ResourcePolicy, list[Stmt], list[str]]] = {}
+_RP_CACHE_SIZE = 50_000
+
+
+def _rp_statements(rp: ResourcePolicy, side: str, label: str) -> tuple[list[Stmt], list[str]]:
+    """A resource policy's statements, parsed once per policy object and side."""
+    key = (id(rp), side)
+    hit = _RP_CACHE.get(key)
+    if hit is not None and hit[0] is rp:
+        return hit[1], hit[2]
+    own: list[str] = []
+    found = read_statements(
+        rp.document,
+        side=side,
+        layer="resource",
+        kind="resource",
+        index=0,
+        origin=f"{label} {rp.resource_type} {rp.path}",
+        problems=own,
+    )
+    if len(_RP_CACHE) >= _RP_CACHE_SIZE:
+        _RP_CACHE.clear()
+    _RP_CACHE[key] = (rp, found, own)
+    return found, own
+
+
+def _nice_resources(texts: Iterable[str]) -> list[str]:
+    """Readable resources: each pattern with its wildcards filled in, then examples."""
+    nice: list[str] = []
+    for text in sorted(texts):
+        if text != "*":
+            nice.append(text.replace("*", "example").replace("?", "x"))
+    nice += [
+        "arn:aws:s3:::example-bucket/example-key",
+        "arn:aws:iam::111111111111:role/example",
+        "arn:aws:dynamodb:eu-west-1:111111111111:table/example",
+        "arn:aws:sqs:eu-west-1:111111111111:example",
+    ]
+    return nice
+
+
+def _mentions(document: Any, role: RoleInfo) -> bool:
+    text = repr(document)
+    return "*" in text or role.arn in text or (bool(role.account) and str(role.account) in text)
+
+
+def _role_parts(role: RoleInfo) -> tuple[Any, ...]:
+    return (
+        [p.document for p in role.identity_policies],
+        role.boundary.document if role.boundary else None,
+        role.boundary_unavailable,
+        sorted(p.arn for p in role.unavailable_policies),
+    )
+
+
+def _same_role(base: RoleInfo, head: RoleInfo) -> bool:
+    parts = _role_parts(head)
+    return _role_parts(base) == parts and not is_unresolved(parts)
+
+
+def _same_rps(relevant: Mapping[str, list[tuple[ResourcePolicy, list[Stmt], list[str]]]]) -> bool:
+    def key(side: str) -> list[tuple[Any, ...]]:
+        return [(rp.resources, rp.document) for rp, _, _ in relevant.get(side, [])]
+
+    state = key("A")
+    return state == key("B") and not is_unresolved(state)
+
+
 def _action_candidates(documents: Iterable[Mapping[str, Any] | None]) -> list[str]:
-    raw = sorted(_raw_actions(documents) | TRUST_ACTIONS)
+    raw = sorted(_raw_actions(documents) | {a.lower() for a in TRUST_ACTIONS})
+    spelled = _spelled_actions(documents)
     patterns = [glob(text) for text in raw]
     found = signatures(patterns, preferred=[glob("?*:?*")])
-    return sorted(found.values(), key=lambda a: (":" not in a, a))
+    nicer = [*sorted(spelled.values()), *_NICE_ACTIONS]
+    found = prettify(found, patterns, [n.lower() for n in nicer])
+    # Actions are case-insensitive: show each as a policy (or AWS) spells it.
+    spelling = {n.lower(): n for n in nicer}
+    shown = [spelling.get(a, a) for a in found.values()]
+    return sorted(shown, key=lambda a: (":" not in a, a))
+
+
+_NICE_ACTIONS = (
+    "iam:CreateUser",
+    "ec2:RunInstances",
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:DeleteObject",
+    "sqs:SendMessage",
+    "dynamodb:DeleteTable",
+    "kms:Decrypt",
+    "lambda:InvokeFunction",
+    "sts:AssumeRole",
+    "iam:PassRole",
+    "logs:PutLogEvents",
+    "organizations:LeaveOrganization",
+)
+
+
+def _spelled_actions(documents: Iterable[Mapping[str, Any] | None]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for document in documents:
+        if not isinstance(document, Mapping):
+            continue
+        raw = document.get("Statement")
+        for item in raw if isinstance(raw, list) else [raw]:
+            if not isinstance(item, Mapping):
+                continue
+            for element in ("Action", "NotAction"):
+                value = item.get(element)
+                for text in value if isinstance(value, list) else [value]:
+                    if isinstance(text, str) and "*" not in text and "?" not in text:
+                        found.setdefault(text.lower(), text)
+    return found
 
 
 def _resource_candidates(
@@ -418,6 +545,7 @@ def _resource_candidates(
                     if rp.covers_children:
                         patterns.append(Pattern((*literal(arn).tokens, ("c", "/"), ("*", ""))))
     found = signatures(patterns, preferred=[glob("arn:?*")])
+    found = prettify(found, patterns, _nice_resources(texts))
     result: list[tuple[str, dict[str, int | None]]] = []
     for resource in found.values():
         covers: dict[str, int | None] = {}

@@ -29,6 +29,7 @@ RULES = {
 """SARIF rule IDs of the diff: trust widened, permissions widened, undecided."""
 
 _GITHUB = "token.actions.githubusercontent.com"
+_DERIVED = {"aws:principalarn", "aws:principalaccount", "aws:principaltype"}
 
 
 def who(witness: Witness) -> str:
@@ -77,7 +78,11 @@ def in_words(role: RoleDiff, part: str, verdict: Verdict) -> str:
             text = f"{who(witness)} can now assume {name}"
         else:
             text = f"{name} can now call {witness.action} on {witness.resource}"
-        extra = {k: v for k, v in witness.context.items() if not k.lower().endswith(":sub")}
+        extra = {
+            k: v
+            for k, v in witness.context.items()
+            if not k.lower().endswith(":sub") and k.lower() not in _DERIVED
+        }
         if extra:
             text += " (with " + ", ".join(f"{k}={_show(v)}" for k, v in extra.items()) + ")"
         return text
