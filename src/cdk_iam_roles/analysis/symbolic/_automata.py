@@ -343,17 +343,21 @@ def prettify(
         'ec2:RunInstances'
     """
     result = dict(found)
+    readable: set[tuple[bool, ...]] = set()
     for text in nicer:
         if not all(p.matches(text) for p in required):
             continue
         signature = tuple(p.matches(text) for p in patterns)
-        if signature in result and not _readable(result[signature]):
+        if signature in result and signature not in readable and not _readable(result[signature]):
             result[signature] = text
+            readable.add(signature)
     return result
 
 
 def _readable(text: str) -> bool:
     """Whether a witness already reads like a real value (an ARN or service:Action)."""
+    if not text or text[-1] in "/:-_.":
+        return False
     if text.startswith("arn:"):
         fields = text.split(":", 5)
         return len(fields) == 6 and all(fields[i] for i in (1, 2, 5))

@@ -27,6 +27,7 @@ from cdk_iam_roles.analysis.symbolic._automata import (
     glob,
     literal,
     literal_ignore_case,
+    prettify,
     signatures,
 )
 
@@ -150,10 +151,13 @@ def _ip_values(values: Sequence[str]) -> list[str]:
     return found
 
 
-def _string_values(patterns: list[Pattern], arn_shaped: bool) -> list[str]:
+def _string_values(patterns: list[Pattern], arn_shaped: bool, texts: list[str]) -> list[str]:
     required = [ARN_SHAPE] if arn_shaped else []
     preferred = [] if arn_shaped else [glob("?*")]
-    return list(signatures(patterns, required=required, preferred=preferred).values())
+    found = signatures(patterns, required=required, preferred=preferred)
+    # Readable stand-ins: each policy value with its wildcards filled in.
+    nicer = [t.replace("*", "other").replace("?", "x") for t in texts if t != "*"]
+    return list(prettify(found, patterns, nicer, required=required).values())
 
 
 def key_values(operators: Sequence[str], values: Sequence[Sequence[str]]) -> list[KeyValue]:
@@ -199,7 +203,13 @@ def key_values(operators: Sequence[str], values: Sequence[Sequence[str]]) -> lis
         raise NotModelled("one key compared with and without ForAnyValue:/ForAllValues:")
     family = next(iter(families), "string")
     if family == "string":
-        items: list[str] = _string_values(string_patterns, arn_ops)
+        texts = [
+            v
+            for op, vs in zip(operators, values, strict=True)
+            for v in vs
+            if split_operator(op)[1] in _STRING_FAMILY
+        ]
+        items: list[str] = _string_values(string_patterns, arn_ops, texts)
     elif family == "bool":
         items = ["true", "false", "unset"]
     elif family == "ip":
