@@ -153,8 +153,10 @@ def _key_dimensions(q: Question, classes: set[str]) -> tuple[list[Dimension], li
                 q.statements,
                 lambda n, s, v=value, k=key: clauses_hold(tables[n].get(k, []), {k: v}),  # type: ignore[misc]
             )
-            if mask is not None:
-                options.append((value, mask))
+            if mask is None:
+                q.problems.append(f"a clause on {clauses[0].key} cannot be decided for {value!r}")
+                continue
+            options.append((value, mask))
         absent = [(v, m) for v, m in options if v is None]
         per_class: dict[str, list[tuple[object, int]]] = {}
         for cls in classes:
