@@ -22,7 +22,21 @@ Example:
     ('new-access', 'arn:aws:iam::222222222222:role/any-role')
 """
 
+from cdk_iam_roles.analysis.symbolic._access import RoleAccess, external_access
+from cdk_iam_roles.analysis.symbolic._diff import DiffReport, RoleDiff, diff_apps, match_roles
 from cdk_iam_roles.analysis.symbolic._questions import compare_permissions, compare_trust
 from cdk_iam_roles.analysis.symbolic._verdict import Verdict, VerdictName, Witness
 
-__all__ = ["Verdict", "VerdictName", "Witness", "compare_permissions", "compare_trust"]
+__all__ = [
+    "DiffReport",
+    "RoleAccess",
+    "RoleDiff",
+    "Verdict",
+    "VerdictName",
+    "Witness",
+    "compare_permissions",
+    "compare_trust",
+    "diff_apps",
+    "external_access",
+    "match_roles",
+]

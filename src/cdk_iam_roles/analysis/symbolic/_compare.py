@@ -40,8 +40,6 @@ from cdk_iam_roles.defaults import TRUST_ACTIONS
 
 MAX_WITNESS_TRIES = 25
 
-Realize = Callable[[str, bool], bool]
-
 
 @dataclass(slots=True)
 class Question:

@@ -159,10 +159,6 @@ def _same_permissions(base: RoleInfo, head: RoleInfo) -> bool:
     return parts_base == parts_head and not is_unresolved(parts_head)
 
 
-def _resource_state(app: App) -> list[tuple[Any, ...]]:
-    return [(p.resource_type, p.path, p.resources, p.document) for p in app.resource_policies]
-
-
 def diff_apps(base: App, head: App, *, clock: Callable[[], float] | None = None) -> DiffReport:
     """Compare two versions of an app role by role.
 
