@@ -186,7 +186,7 @@ def _caller_dimension(q: Question, derived: list[str]) -> tuple[Dimension, dict[
         ) -> bool | None:
             if s.compiled is None:
                 return True
-            if not principal_part(s.compiled, c, q.boundary):
+            if not principal_part(s.compiled, c, q.has_boundary.get(s.side, q.boundary)):
                 return False
             return clauses_hold([cl for k in derived for cl in tables[n].get(k, [])], ctx)
 
