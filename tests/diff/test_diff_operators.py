@@ -156,3 +156,33 @@ CASES = [
 def test_operator_changes(base: dict[str, Any], head: dict[str, Any], expected: str) -> None:
     verdict = compare_trust(base, head, role_arn=ROLE, account="111111111111")
     assert verdict.verdict == expected, verdict.reason
+
+
+def _elevated(age: str) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": ["arn:aws:iam::111111111111:user/ops/alice"]},
+                "Action": "sts:AssumeRole",
+                "Condition": {
+                    "Bool": {"aws:MultiFactorAuthPresent": "true"},
+                    "NumericLessThan": {"aws:MultiFactorAuthAge": age},
+                    "StringEquals": {"sts:RoleSessionName": "${aws:username}"},
+                },
+            }
+        ],
+    }
+
+
+def test_a_policy_variable_clause_shared_by_both_sides() -> None:
+    # GIVEN ElevatedUserRole's session-name pin (a policy variable) on both sides
+    wider = compare_trust(_elevated("900"), _elevated("3600"), role_arn=ROLE)
+    # THEN the longer MFA age is new access, shown with the caller's own user name
+    assert wider.verdict == "new-access"
+    assert wider.witness is not None
+    assert wider.witness.context["sts:RoleSessionName"] == "alice"
+    assert compare_trust(_elevated("3600"), _elevated("900"), role_arn=ROLE).verdict == (
+        "no-new-access"
+    )

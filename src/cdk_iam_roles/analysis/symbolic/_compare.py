@@ -264,7 +264,7 @@ def _realize(
         wanted = bool(value)
         atoms[atom] = wanted
         if atom.startswith("variable:"):
-            _realize_variable(atom, wanted, q, context)
+            _realize_variable(atom, wanted, q, context, candidate)
         elif wanted not in q.realizable.get(atom, _default_realizable(atom)):
             return _atom_words(atom)
     where = chosen["resource"]
@@ -277,7 +277,9 @@ def _realize(
     return request, atoms
 
 
-def _realize_variable(atom: str, wanted: bool, q: Question, context: dict[str, Any]) -> None:
+def _realize_variable(
+    atom: str, wanted: bool, q: Question, context: dict[str, Any], candidate: Candidate
+) -> None:
     """Give the keys of a clause with policy variables values that make it ``wanted``."""
     for statement in q.statements:
         for clause in statement.dynamic:
@@ -290,7 +292,8 @@ def _realize_variable(atom: str, wanted: bool, q: Question, context: dict[str, A
             template = clause.values[0]
             for variable in _variables(template):
                 if variable.lower() not in lower:
-                    context[variable] = "alice"
+                    # A key the caller determines (aws:username) takes the caller's value.
+                    context[variable] = candidate.derived.get(variable.lower(), "alice")
             lower = {k.lower(): v for k, v in context.items()}
             resolved = substitute(template, lower.get, literal=False)
             if resolved is not None and "*" not in resolved and "?" not in resolved:
