@@ -196,3 +196,20 @@ def test_access_org_zone_and_bad_flags(tmp_path: Path, capsys: pytest.CaptureFix
     capsys.readouterr()
     assert main(["access", str(app), "--trusted-account", "12"]) == 2
     assert main(["access", str(app), "--acknowledge", "NoSuchRole=x"]) == 2
+
+
+def test_diff_and_access_never_load_the_cdk(pair: tuple[Path, Path]) -> None:
+    import subprocess
+    import sys
+
+    base, head = pair
+    code = (
+        "import sys; from cdk_iam_roles.cli import main;"
+        f"main(['diff', {str(base)!r}, {str(head)!r}, '--format', 'md']);"
+        f"main(['access', {str(head)!r}]);"
+        "assert not [m for m in sys.modules if m.split('.')[0] in ('aws_cdk', 'jsii')]"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
