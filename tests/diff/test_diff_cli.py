@@ -128,7 +128,7 @@ def test_markdown_puts_widened_roles_first_in_plain_words(
     text = capsys.readouterr().out
     assert code == 1
     assert text.index("### New access") < text.index("Proved no new access")
-    assert "a GitHub Actions workflow with sub 'repo:acme/" in text
+    assert "a GitHub Actions workflow in acme/" in text
     assert "can now assume deploy-prod" in text
 
 

@@ -46,11 +46,8 @@ def who(witness: Witness) -> str:
         host = principal.split(":oidc-provider/", 1)[-1]
         sub = claims.get(f"{host.lower()}:sub")
         if host == _GITHUB:
-            return (
-                f"a GitHub Actions workflow with sub {sub!r}"
-                if sub
-                else ("any GitHub Actions workflow")
-            )
+            return _github(sub)
+
         return f"an identity of {host}" + (f" with sub {sub!r}" if sub else "")
     if ":saml-provider/" in principal:
         return f"a user signed in through {principal.rsplit('/', 1)[-1]}"
@@ -69,6 +66,17 @@ def who(witness: Witness) -> str:
     return principal
 
 
+def _github(sub: Any) -> str:
+    """A GitHub Actions subject in words: "a workflow in acme/other (ref:refs/heads/x)"."""
+    if not isinstance(sub, str):
+        return "any GitHub Actions workflow"
+    if sub.startswith("repo:"):
+        parts = sub.split(":", 2)
+        where = f"a GitHub Actions workflow in {parts[1]}"
+        return where + (f" ({parts[2]})" if len(parts) == 3 else "")
+    return f"a GitHub Actions workflow with sub {sub!r}"
+
+
 def in_words(role: RoleDiff, part: str, verdict: Verdict) -> str:
     """One line: who can now do what, or why it is unknown."""
     name = role.role_name if not role.role_name.startswith("{") else role.path
@@ -81,7 +89,7 @@ def in_words(role: RoleDiff, part: str, verdict: Verdict) -> str:
         extra = {
             k: v
             for k, v in witness.context.items()
-            if not k.lower().endswith(":sub") and k.lower() not in _DERIVED
+            if not k.lower().endswith((":sub", ":aud")) and k.lower() not in _DERIVED
         }
         if extra:
             text += " (with " + ", ".join(f"{k}={_show(v)}" for k, v in extra.items()) + ")"
