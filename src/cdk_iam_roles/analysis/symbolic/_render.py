@@ -1,8 +1,8 @@
 """Show a diff report: text, JSON, a Markdown pull-request comment, SARIF.
 
 The Markdown is written for a reviewer with ten seconds: widened roles first, each with
-its witness in plain words ("a GitHub Actions workflow with sub=repo:acme/other:… can
-now assume deploy-prod"), then what could not be decided, then the rest folded away.
+its witness in plain words ("a GitHub Actions workflow in acme/other can now assume
+deploy-prod"), then what could not be decided, then the rest folded away.
 
 Example:
     >>> from cdk_iam_roles.analysis.symbolic._verdict import Witness
