@@ -166,7 +166,13 @@ def _read_piece(
     extra: Callable[[CompiledStatement], dict[str, Any]] | None,
 ) -> list[Stmt]:
     found: list[Stmt] = []
-    for compiled in compile_policy(document, kind, index):
+    try:
+        compiled_statements = compile_policy(document, kind, index)
+    except (TypeError, ValueError, AttributeError) as error:
+        # A shape the evaluator's parser does not expect (e.g. a list as Version).
+        problems.append(f"{origin}: cannot be parsed ({error})")
+        return found
+    for compiled in compiled_statements:
         broken = [*compiled.problems, *(c for c in compiled.clauses if isinstance(c, Unevaluable))]
         if broken:
             problems.extend(f"{origin}: {p.describe()}" for p in broken)
