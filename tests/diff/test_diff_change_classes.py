@@ -220,9 +220,13 @@ def test_a_trust_policy_written_as_a_json_string_reads_like_the_object() -> None
     head["Resources"]["DeployRole1A2B3C4D"]["Properties"]["AssumeRolePolicyDocument"] = json.dumps(
         document
     )
-    if load_app(head, account=ACCOUNT).roles[0].trust is None:
-        pytest.skip("this reader does not parse JSON-string policy documents yet")
+    assert load_app(head, account=ACCOUNT).roles[0].trust == document
     assert _diff(base, head).trust.verdict == "no-new-access"
+    # and a JSON string that widens the trust is new access, with a witness
+    wider = role_template([cross_account([VENDOR, "444444444444"])])
+    text = json.dumps(_trust(wider))
+    wider["Resources"]["DeployRole1A2B3C4D"]["Properties"]["AssumeRolePolicyDocument"] = text
+    assert _diff(base, wider).trust.verdict == "new-access"
 
 
 # -- permissions ---------------------------------------------------------------------
