@@ -14,9 +14,20 @@ export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_CLI_NOTICES := false
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: setup synth test lint typecheck unit bench rules-doc clean
+.PHONY: setup synth test lint typecheck unit bench rules-doc clean browser
 
 setup: $(STAMP) $(NODE_STAMP)
+
+# The HTML catalog is tested in a real headless browser: Debian's chromium package,
+# installed here when the machine allows it (root with apt-get), else the browser tests
+# skip and say why.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then echo "browser: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "browser: installing Debian's chromium for the HTML catalog tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	    >/dev/null) || echo "browser: chromium could not be installed; the browser tests will skip"; \
+	else echo "browser: no chromium and no way to install it here; the browser tests will skip"; fi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,8 +50,8 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-unit: setup
-	$(BIN)/pytest -n 2 --dist loadfile
+unit: setup browser
+	$(BIN)/pytest -n 2 --dist loadfile -rs
 
 test: lint typecheck unit
 
