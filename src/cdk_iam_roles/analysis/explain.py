@@ -103,6 +103,16 @@ class Caller:
         duration: the requested session duration in seconds. Default ``None``.
         chained: the caller is itself a role session (role chaining); a role or
             ``assumed-role`` principal always is. Default False.
+        org_id: the caller's organization (``aws:PrincipalOrgID``). Default ``None``:
+            for an account the app deploys to, the organization the app names is
+            assumed (and said so); otherwise the request carries none.
+        org_paths: the caller's organization paths (``aws:PrincipalOrgPaths``).
+            Default: none.
+        complete_request: add the values a real request carries that were not passed
+            (the app's organization, the session name and source identity a correct
+            client sends, a service's source account and ARN), each listed in
+            `Explanation.assumed`. Default True; `cdk_iam_roles.testing` passes False,
+            so a test states exactly what the request carries.
 
     Example:
         >>> Caller("arn:aws:iam::111111111111:user/alice", mfa_age=300).mfa_age
@@ -119,6 +129,9 @@ class Caller:
     context: Mapping[str, ContextValue] = field(default_factory=dict)
     duration: int | None = None
     chained: bool = False
+    org_id: str | None = None
+    org_paths: Sequence[str] = ()
+    complete_request: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +177,8 @@ class Explanation:
             needs), and the rule engine's findings on the role (``rule ID (severity):
             message``). Default: none.
         decision: the evaluator's `Decision`. Default ``None``.
+        assumed: each request value the caller did not pass but a real request would
+            carry, with why it was assumed (listed under "Assumed"). Default: none.
 
     Example:
         >>> Explanation(False, "ImplicitDeny", "assume", "S/R", "arn", "p", "a", "r").exit_code
@@ -183,6 +198,7 @@ class Explanation:
     causes: tuple[Cause, ...] = ()
     notes: tuple[str, ...] = ()
     decision: Decision | None = None
+    assumed: tuple[str, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -210,6 +226,7 @@ class Explanation:
             "failed_conditions": list(self.failed_conditions),
             "causes": [{"code": c.code, "message": c.message, "fix": c.fix} for c in self.causes],
             "notes": list(self.notes),
+            "assumed": list(self.assumed),
             "reasons": [r.message for r in self.decision.reasons] if self.decision else [],
         }
 
@@ -231,6 +248,9 @@ class Explanation:
             first += f" (as {self.principal})"
         lines = [f"{head}: {first}"]
         lines.append(f"Outcome: {self.outcome}")
+        if self.assumed:
+            lines.append("Assumed:")
+            lines.extend(f"  - {item}" for item in self.assumed)
         if self.deciding:
             lines.append("Decided by:")
             lines.extend(f"  - {item}" for item in self.deciding)
@@ -389,6 +409,175 @@ def _context(caller: Caller, who: _Resolved, *, assume: bool) -> dict[str, Conte
         context[key] = value
     context.update(caller.context)
     return context
+
+
+# -- what a real request carries that the caller did not pass ---------------------------
+
+_AWS_IDENTITIES = ("user", "role", "root", "other")
+_WILDCARDS = re.compile(r"[*?]")
+
+
+def _conditions_on(
+    documents: Iterable[Mapping[str, Any] | None], key: str
+) -> list[tuple[str, list[str]]]:
+    """(operator, values) of each condition on ``key`` in the Allow statements of ``documents``."""
+    found: list[tuple[str, list[str]]] = []
+    for document in documents:
+        statements = document.get("Statement") if isinstance(document, Mapping) else None
+        for statement in _as_list(statements):
+            if not isinstance(statement, Mapping) or statement.get("Effect") != "Allow":
+                continue
+            condition = statement.get("Condition")
+            if not isinstance(condition, Mapping):
+                continue
+            for operator, block in condition.items():
+                if not isinstance(block, Mapping):
+                    continue
+                for name, values in block.items():
+                    if str(name).lower() == key:
+                        texts = [v for v in _as_list(values) if isinstance(v, str)]
+                        found.append((str(operator), texts))
+    return found
+
+
+def _compared_values(conditions: Sequence[tuple[str, list[str]]]) -> list[str]:
+    """The values compared with (not the booleans of ``Null``), in order, once each."""
+    values: list[str] = []
+    for operator, texts in conditions:
+        if operator.split(":")[-1].lower().startswith("null"):
+            continue
+        values.extend(t for t in texts if t not in values)
+    return values
+
+
+def app_accounts(app: App) -> set[str]:
+    """The accounts the app deploys to (its stacks' and roles' accounts).
+
+    Args:
+        app: the app. Required.
+
+    Example:
+        >>> from cdk_iam_roles.analysis.assembly import load_app
+        >>> sorted(app_accounts(load_app({"Resources": {}}, account="111111111111")))
+        []
+    """
+    found = {stack.account for stack in app.stacks if stack.account}
+    found.update(role.account for role in app.roles if role.account)
+    return {account for account in found if not is_placeholder(account)}
+
+
+def _app_organizations(app: App, role: RoleInfo | None) -> list[str]:
+    """The organization IDs the app names: the role's trust first, else any policy of the app."""
+    documents: list[Mapping[str, Any] | None] = [role.trust] if role is not None else []
+    for pool in (
+        documents,
+        [r.trust for r in app.roles] + [p.document for p in app.resource_policies],
+    ):
+        orgs = [
+            value
+            for value in _compared_values(_conditions_on(pool, "aws:principalorgid"))
+            if not _WILDCARDS.search(value) and not is_placeholder(value)
+        ]
+        if orgs:
+            return orgs
+    return []
+
+
+def _has_key(context: Mapping[str, ContextValue], key: str) -> bool:
+    return any(name.lower() == key for name in context)
+
+
+def _source_arn_example(values: Sequence[str], account: str) -> str | None:
+    """A concrete source ARN of ``account`` that one of the trust's patterns accepts."""
+    for value in values:
+        fields = value.split(":")
+        if len(fields) >= 6 and fields[0] == "arn" and fields[4] == account:
+            return _WILDCARDS.sub(lambda m: "example" if m.group(0) == "*" else "x", value)
+    return None
+
+
+def _complete_request(
+    app: App,
+    role: RoleInfo,
+    caller: Caller,
+    who: _Resolved,
+    context: dict[str, ContextValue],
+    documents: Sequence[Mapping[str, Any] | None],
+    *,
+    assume: bool,
+) -> list[str]:
+    """Add to ``context`` what AWS (or a correct client) would send; say each addition.
+
+    The caller's flags always win; nothing is added for a key no policy of the request
+    compares.
+    """
+    assumed: list[str] = []
+    if caller.org_id is not None:
+        context["aws:PrincipalOrgID"] = caller.org_id
+    if caller.org_paths:
+        context["aws:PrincipalOrgPaths"] = list(caller.org_paths)
+    if not caller.complete_request:
+        return assumed
+    # AWS adds aws:PrincipalOrgID to every signed request of a principal whose account
+    # is a member of an organization.
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+    if (
+        who.kind in _AWS_IDENTITIES
+        and not _has_key(context, "aws:principalorgid")
+        and _conditions_on(documents, "aws:principalorgid")
+        and who.account in app_accounts(app)
+    ):
+        orgs = _app_organizations(app, role)
+        if len(orgs) == 1:
+            context["aws:PrincipalOrgID"] = orgs[0]
+            assumed.append(
+                f"aws:PrincipalOrgID={orgs[0]}: account {who.account} is one the app deploys "
+                f"to, and the app names organization {orgs[0]} (AWS adds the caller's "
+                "organization to every request of a member account); pass --org to "
+                "simulate another"
+            )
+    if assume and who.kind == "user" and who.principal_arn:
+        username = who.principal_arn.rsplit("/", 1)[-1]
+        # A client that follows the trust names the session after the IAM user and sets
+        # the user as the source identity (ElevatedUserRole's trust demands both).
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_rolesessionname
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html
+        if caller.session_name is None and _conditions_on(documents, "sts:rolesessionname"):
+            context["sts:RoleSessionName"] = username
+            assumed.append(
+                f"sts:RoleSessionName={username}: the trust demands a session name, and a "
+                "correct client names the session after the IAM user (${aws:username}); "
+                "pass --session-name to simulate another"
+            )
+        if caller.source_identity is None and _conditions_on(documents, "sts:sourceidentity"):
+            context["sts:SourceIdentity"] = username
+            assumed.append(
+                f"sts:SourceIdentity={username}: the trust demands a source identity, and a "
+                "correct client sets the IAM user name (${aws:username}); pass "
+                "--source-identity to simulate another"
+            )
+    if assume and who.kind == "service" and role.account and not is_placeholder(role.account):
+        # A service acting for a resource sends the resource's account and ARN; here the
+        # resource is taken to be one of the role's own account.
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+        if not _has_key(context, "aws:sourceaccount") and _conditions_on(
+            documents, "aws:sourceaccount"
+        ):
+            context["aws:SourceAccount"] = role.account
+            assumed.append(
+                f"aws:SourceAccount={role.account}: {who.principal} acts for a resource of the "
+                "role's own account; pass --context aws:SourceAccount=… to simulate another"
+            )
+        arns = _compared_values(_conditions_on(documents, "aws:sourcearn"))
+        example = _source_arn_example(arns, role.account)
+        if not _has_key(context, "aws:sourcearn") and example is not None:
+            context["aws:SourceArn"] = example
+            assumed.append(
+                f"aws:SourceArn={example}: {who.principal} acts for a resource of the role's "
+                "own account that the trust names; pass --context aws:SourceArn=… to "
+                "simulate another"
+            )
+    return assumed
 
 
 # -- wording ----------------------------------------------------------------------------
@@ -571,7 +760,9 @@ def _mfa_causes(
     return causes
 
 
-def _condition_causes(failures: Sequence[ConditionFailure], who: _Resolved) -> list[Cause]:
+def _condition_causes(
+    failures: Sequence[ConditionFailure], who: _Resolved, app: App
+) -> list[Cause]:
     causes: list[Cause] = []
     seen: set[str] = set()
     for failure in failures:
@@ -624,22 +815,70 @@ def _condition_causes(failures: Sequence[ConditionFailure], who: _Resolved) -> l
             )
             fix = (
                 f"Simulate the service acting for your resource: --context {failure.key}=…; "
-                "in AWS the service sends it. If the role must serve another resource, pass "
-                "source_arn/source_account to the role."
+                "in AWS the service sends it (for a template without an environment, pass "
+                "--account so the role's own account is known). If the role must serve "
+                "another resource, pass source_arn/source_account to the role."
             )
         elif key == "sts:sourceidentity":
-            code, message = "source-identity", f"sts:SourceIdentity must match {expected}"
-            fix = "Set the source identity when assuming the role (--source-identity)."
+            code, message = (
+                "source-identity",
+                f"sts:SourceIdentity must {_verb(failure)} {expected} ({failure.operator}); the "
+                + _carried(failure),
+            )
+            fix = (
+                "Set the source identity when assuming the role (aws sts assume-role "
+                "--source-identity …; here --source-identity S)."
+            )
         elif key == "sts:rolesessionname":
             code, message = (
                 "session-name",
-                (f"the role session name must match {expected} ({failure.operator})"),
+                f"the role session name must {_verb(failure)} {expected} ({failure.operator}); "
+                "the " + _carried(failure),
             )
-            fix = "Pass the session name the trust expects (--role-session-name)."
+            fix = (
+                "Pass the session name the trust expects (aws sts assume-role "
+                "--role-session-name …; here --session-name N)."
+            )
+        elif key in ("aws:principalorgid", "aws:principalorgpaths"):
+            flag = "--org" if key == "aws:principalorgid" else "--org-path"
+            inside = who.account is not None and who.account in app_accounts(app)
+            code = "org-missing" if failure.actual is None else "org-wrong"
+            where = (
+                f"account {who.account} is one the app deploys to, but the app names no single "
+                "organization"
+                if inside
+                else f"the caller's account ({who.account or 'unknown'}) is not one the app "
+                "deploys to, so its organization is not known offline"
+            )
+            message = (
+                f"the trust requires {failure.key} to {_verb(failure)} {expected} "
+                f"({failure.operator}); "
+                + (
+                    f"the request carries none: {where}"
+                    if failure.actual is None
+                    else "the request has " + ", ".join(repr(v) for v in failure.actual)
+                )
+            )
+            fix = (
+                f"If the caller's account belongs to that organization, simulate it with "
+                f"{flag} {failure.expected[0] if failure.expected else '…'}; a caller outside "
+                "the organization is refused on purpose."
+            )
         if code and code not in seen:
             seen.add(code)
             causes.append(Cause(code, message, fix))
     return causes
+
+
+def _verb(failure: ConditionFailure) -> str:
+    base = failure.operator.split(":")[-1].lower().removesuffix("ifexists")
+    return _OPERATOR_WORDS.get(base, f"satisfy {failure.operator}")
+
+
+def _carried(failure: ConditionFailure) -> str:
+    if failure.actual is None:
+        return "request carries none"
+    return "request has " + ", ".join(repr(v) for v in failure.actual)
 
 
 def _duration_causes(role: RoleInfo, caller: Caller, chained: bool) -> list[Cause]:
@@ -706,6 +945,7 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
     who.chained = chained
     action = _assume_action(who)
     context = _context(caller, who, assume=True)
+    assumed = _complete_request(app, role, caller, who, context, [role.trust], assume=True)
     notes: list[str] = list(role.notes)
     # An unknown account of the role makes the request cross-account, which needs both
     # sides to allow: the strictest reading.
@@ -741,6 +981,10 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
             "the caller's identity policy (assumed: the caller is not in this app)"
         )
         assumed_grant = True
+        assumed.append(
+            f"the caller's own identity policy allows {action} on the role: the caller is "
+            "not in this app, so its policies cannot be read"
+        )
     policies = PolicySet(identity=identity, resource=role.trust, boundary=boundary)
     decision = evaluate(request, policies)
     labels = _Labels(f"trust policy of {role.path}", identity_labels, boundary_label)
@@ -784,7 +1028,7 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
                 )
 
     causes.extend(_mfa_causes(failures, who, caller))
-    causes.extend(_condition_causes(failures, who))
+    causes.extend(_condition_causes(failures, who, app))
     if (caller.mfa or caller.mfa_age is not None) and who.kind in ("web", "saml"):
         notes.append("--mfa has no effect: OIDC and SAML federation carry no MFA context")
     if not decision.allowed:
@@ -857,6 +1101,7 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
         causes=tuple(causes),
         notes=tuple(dict.fromkeys(notes)),
         decision=decision,
+        assumed=tuple(assumed),
     )
 
 
@@ -1038,8 +1283,9 @@ def _unevaluable_causes(
         )
     if len(generated) < len(problems):
         fixes.append(
-            "Give the stack a concrete environment (account and region) and avoid values "
-            "known only at deployment (parameters, imports) in the policies that decide this."
+            "Give the stack a concrete environment (account and region), or pass --account "
+            "and --region for a template without one, and avoid values known only at "
+            "deployment (parameters, imports) in the policies that decide this."
         )
     return [
         Cause(
@@ -1195,6 +1441,9 @@ def explain_call(
     if is_placeholder(arn):
         notes.append(f"the resource's name is generated at deployment; {arn} stands for its ARN")
     identity = [p.document for p in role.identity_policies]
+    assumed = _complete_request(
+        app, role, caller, who, context, [*identity, resource_doc], assume=False
+    )
     labels = _Labels(
         resource_label,
         [p.origin for p in role.identity_policies],
@@ -1212,7 +1461,7 @@ def explain_call(
     deciding, failed = _describe(decision, labels)
     causes: list[Cause] = []
     causes.extend(_mfa_causes(_failures(decision), who, caller))
-    causes.extend(_condition_causes(_failures(decision), who))
+    causes.extend(_condition_causes(_failures(decision), who, app))
     allowed = decision.allowed
     if not allowed:
         kind = target.resource_type if target else "resource policy"
@@ -1272,6 +1521,7 @@ def explain_call(
         causes=tuple(causes),
         notes=tuple(dict.fromkeys(notes)),
         decision=decision,
+        assumed=tuple(assumed),
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 
 from cdk_iam_roles.analysis.assembly import load_app
 from cdk_iam_roles.analysis.explain import Caller, explain, parse_duration, parse_pairs
@@ -39,9 +40,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--principal",
-        required=True,
         help="the caller: an IAM user/role/session ARN, an account ID, an OIDC or SAML "
-        "provider ARN, a service principal, or a role of the app (construct path)",
+        "provider ARN, a service principal, or a role of the app (construct path); "
+        "required to simulate an assumption, unused with --action (the role's session calls)",
     )
     parser.add_argument("--action", help="simulate a call made with the role, e.g. s3:GetObject")
     parser.add_argument(
@@ -68,6 +69,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="a request context key, e.g. aws:PrincipalOrgID=o-abc or SAML:aud=… (repeatable)",
     )
+    parser.add_argument(
+        "--org",
+        metavar="O",
+        help="the caller's organization ID (aws:PrincipalOrgID), e.g. o-a1b2c3d4e5; default: "
+        "the organization the app names, for an account the app deploys to",
+    )
+    parser.add_argument(
+        "--org-path",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="the caller's organization path (aws:PrincipalOrgPaths), e.g. "
+        "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (repeatable)",
+    )
+    parser.add_argument(
+        "--account",
+        metavar="ID",
+        help="the account of stacks whose environment does not say (a bare template)",
+    )
+    parser.add_argument(
+        "--region", metavar="R", help="the region of stacks whose environment does not say"
+    )
     parser.add_argument("--duration", help="the session duration asked for: 3600, 90m, 2h")
     parser.add_argument(
         "--chained", action="store_true", help="the caller is a role session (role chaining)"
@@ -79,10 +102,14 @@ def run(args: argparse.Namespace) -> int:
     """Explain, print, and return 0 (allowed) or 1 (denied); raises InputError for 2."""
     if args.resource is not None and args.action is None:
         raise InputError("--resource needs --action (the call to simulate)")
+    if args.principal is None and args.action is None:
+        raise InputError("--principal is required to simulate an assumption (or pass --action)")
+    if args.account is not None and not re.fullmatch(r"\d{12}", args.account):
+        raise InputError(f"--account {args.account!r}: write a 12-digit account ID")
     if args.mfa_age is not None and args.mfa_age < 0:
         raise InputError(f"--mfa-age {args.mfa_age}: must be 0 or more seconds")
     caller = Caller(
-        principal=args.principal,
+        principal=args.principal or "",
         mfa=args.mfa,
         mfa_age=args.mfa_age,
         external_id=args.external_id,
@@ -92,8 +119,10 @@ def run(args: argparse.Namespace) -> int:
         context=parse_pairs(args.context, "--context"),
         duration=parse_duration(args.duration) if args.duration is not None else None,
         chained=args.chained,
+        org_id=args.org,
+        org_paths=tuple(args.org_path),
     )
-    app = load_app(args.path)
+    app = load_app(args.path, account=args.account, region=args.region)
     result = explain(app, args.role, caller, action=args.action, resource=args.resource)
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2))
