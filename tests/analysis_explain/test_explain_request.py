@@ -202,3 +202,66 @@ def test_principal_is_optional_with_action(
     )
     assert main(["explain", str(path), "--role", "r"]) == 2
     assert "--principal is required" in capsys.readouterr().err
+
+
+# -- multivalued SAML keys ------------------------------------------------------------------
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-saml
+# (saml:edupersonaffiliation is marked [] : "can have a value that is a list")
+SAML = f"arn:aws:iam::{ACCOUNT}:saml-provider/AcmeIdP"
+
+
+def saml_trust(operator: str) -> dict[str, Any]:
+    document = trust(
+        {"Federated": SAML}, {operator: {"SAML:edupersonaffiliation": ["staff", "faculty"]}}
+    )
+    document["Statement"][0]["Action"] = "sts:AssumeRoleWithSAML"
+    return document
+
+
+def test_several_values_under_a_plain_operator_name_the_set_operator() -> None:
+    caller = Caller(SAML, claims={"edupersonaffiliation": ["staff", "student"]})
+    result = explain(app(E=role("eng", saml_trust("StringEquals"))), "eng", caller)
+    assert not result.allowed
+    codes = [c.code for c in result.causes]
+    assert "multivalued-needs-set-operator" in codes
+    assert "unresolved-value" not in codes
+    cause = next(c for c in result.causes if c.code == "multivalued-needs-set-operator")
+    assert "['staff', 'student']" in cause.message
+    assert "ForAnyValue:StringEquals" in cause.fix
+
+
+def test_any_value_under_for_any_value_allows() -> None:
+    caller = Caller(SAML, claims={"edupersonaffiliation": ["student", "faculty"]})
+    assert explain(
+        app(E=role("eng", saml_trust("ForAnyValue:StringEquals"))), "eng", caller
+    ).allowed
+
+
+def test_no_listed_value_names_operator_and_values(
+    capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    import json
+
+    path = tmp_path / "saml.json"
+    path.write_text(
+        json.dumps({"Resources": {"E": role("eng", saml_trust("ForAnyValue:StringEquals"))}}),
+        encoding="utf-8",
+    )
+    argv = ["explain", str(path), "--account", ACCOUNT, "--role", "eng", "--principal", SAML]
+    assert main([*argv, "--claim", "edupersonaffiliation=student,alum"]) == 1
+    text = capsys.readouterr().out
+    assert "[saml-attribute-wrong]" in text
+    assert "ForAnyValue:StringEquals" in text
+    assert "'student', 'alum'" in text
+    assert (
+        main(
+            [
+                *argv,
+                "--claim",
+                "edupersonaffiliation=student",
+                "--claim",
+                "edupersonaffiliation=staff",
+            ]
+        )
+        == 0
+    )

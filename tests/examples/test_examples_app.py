@@ -224,3 +224,20 @@ def test_explain_on_the_examples_is_fast(assembly: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     # The target is 0.5 s; the bound leaves room for a loaded CI machine.
     assert elapsed < 2.0, elapsed
+
+
+def test_federated_role_matches_any_of_several_saml_values(
+    assembly: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """FederatedRole renders ForAnyValue:StringEquals for eduPersonAffiliation (multivalued
+    in "Available keys for SAML-based AWS STS federation"): a user with several
+    affiliations, one of them the role's, may assume it."""
+    from cdk_iam_roles.cli import main
+
+    saml = "arn:aws:iam::111111111111:saml-provider/AcmeIdP"
+    argv = ["explain", str(assembly), "--role", "SamlRoles/Engineers", "--principal", saml]
+    argv += ["--context", "SAML:aud=https://signin.aws.amazon.com/saml"]
+    assert main([*argv, "--claim", "edupersonaffiliation=staff,engineering"]) == 0
+    capsys.readouterr()
+    assert main([*argv, "--claim", "edupersonaffiliation=staff,sales"]) == 1
+    assert "[saml-attribute-wrong]" in capsys.readouterr().out

@@ -288,12 +288,16 @@ def parse_duration(text: str) -> int:
     return hours * 3600 + minutes * 60 + seconds
 
 
-def parse_pairs(items: Iterable[str], flag: str) -> dict[str, ContextValue]:
+def parse_pairs(
+    items: Iterable[str], flag: str, *, split_commas: bool = False
+) -> dict[str, ContextValue]:
     """``KEY=VALUE`` items as a mapping; a key given twice becomes a multivalued key.
 
     Args:
         items: the items as typed. Required.
         flag: the flag they came from, for messages (``--claim``). Required.
+        split_commas: ``KEY=V1,V2`` gives several values (``\\,`` is a literal comma).
+            Default False.
 
     Raises:
         InputError: an item has no ``=`` or an empty key.
@@ -301,13 +305,18 @@ def parse_pairs(items: Iterable[str], flag: str) -> dict[str, ContextValue]:
     Example:
         >>> parse_pairs(["amr=authenticated", "amr=graph.facebook.com", "aud=x"], "--claim")
         {'amr': ['authenticated', 'graph.facebook.com'], 'aud': 'x'}
+        >>> parse_pairs(["affiliation=staff,faculty"], "--claim", split_commas=True)
+        {'affiliation': ['staff', 'faculty']}
     """
     found: dict[str, list[str]] = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise InputError(f"{flag} {item!r}: write KEY=VALUE")
-        found.setdefault(key.strip(), []).append(value)
+        values = [value]
+        if split_commas:
+            values = [v.replace("\\,", ",") for v in re.split(r"(?<!\\),", value)]
+        found.setdefault(key.strip(), []).extend(values)
     return {k: v[0] if len(v) == 1 else v for k, v in found.items()}
 
 
@@ -355,7 +364,8 @@ def _resolve_caller(app: App, caller: Caller) -> _Resolved:
         prefix = resource.removeprefix("oidc-provider/")
         return _Resolved(text, "web", account, None, None, False, prefix)
     if service == "iam" and resource.startswith("saml-provider/"):
-        return _Resolved(text, "saml", account, None, None, False)
+        # SAML attributes are keys of the saml: namespace (--claim edupersonaffiliation=…).
+        return _Resolved(text, "saml", account, None, None, False, "saml")
     if service == "iam" and resource.startswith("user/"):
         return _Resolved(text, "user", account, text, None, caller.chained)
     if service == "iam" and resource == "root":
@@ -839,6 +849,23 @@ def _condition_causes(
                 "Pass the session name the trust expects (aws sts assume-role "
                 "--role-session-name …; here --session-name N)."
             )
+        elif key.startswith("saml:") and key != "saml:aud" and who.kind == "saml":
+            code = "saml-attribute-wrong"
+            message = (
+                f"the SAML attribute {failure.key} must {_verb(failure)} "
+                f"{'one of ' if len(failure.expected) > 1 else ''}{expected} "
+                f"({failure.operator}); the assertion "
+                + (
+                    "carries none"
+                    if failure.actual is None
+                    else "carries " + ", ".join(repr(v) for v in failure.actual)
+                )
+            )
+            fix = (
+                "Sign in as a user whose identity provider sends one of those values (simulate "
+                f"it with --claim {failure.key.split(':', 1)[1]}=V1,V2), or add the value to "
+                "the role's attribute_conditions if that user is meant to assume it."
+            )
         elif key in ("aws:principalorgid", "aws:principalorgpaths"):
             flag = "--org" if key == "aws:principalorgid" else "--org-path"
             inside = who.account is not None and who.account in app_accounts(app)
@@ -1054,7 +1081,9 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
                     "ID. Redeploying an unchanged template does not update the role.",
                 )
             )
-        causes.extend(_unevaluable_causes(decision, labels, explained=unique))
+        multivalued, details = _multivalued_causes(decision)
+        causes.extend(multivalued)
+        causes.extend(_unevaluable_causes(decision, labels, explained=[*unique, *details]))
         service_cause = _service_not_trusted(decision, who, role)
         if service_cause is not None:
             causes.append(service_cause)
@@ -1263,6 +1292,42 @@ def _deny_causes(
     return causes
 
 
+_NO_SET_OPERATOR = re.compile(
+    r"^(?P<operator>\S+) (?P<key>\S+): the request gives a multivalued (?P<values>\[.*\]) "
+    r"but the operator has no ForAnyValue:/ForAllValues: set operator$"
+)
+
+
+def _multivalued_causes(decision: Decision) -> tuple[list[Cause], list[str]]:
+    """``multivalued-needs-set-operator``: several values of a key under a plain operator.
+
+    "Multivalued context keys require a condition set operator": AWS does not define a
+    plain ``StringEquals`` on a key with several values.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+    """
+    causes: list[Cause] = []
+    details: list[str] = []
+    for problem in decision.unevaluable:
+        match = _NO_SET_OPERATOR.match(problem.detail)
+        if match is None:
+            continue
+        details.append(problem.detail)
+        operator, key, values = match.group("operator", "key", "values")
+        causes.append(
+            Cause(
+                "multivalued-needs-set-operator",
+                f"the request gives {key} several values {values}, but the policy compares it "
+                f"with {operator}, which AWS does not define for a multivalued key (it needs "
+                "ForAnyValue: or ForAllValues:)",
+                f"Write the condition as ForAnyValue:{operator} (one listed value suffices) or "
+                f"ForAllValues:{operator} (every value must be listed); FederatedRole("
+                "attribute_conditions=…) renders ForAnyValue for SAML's multivalued keys. To "
+                "simulate a single value, pass it alone.",
+            )
+        )
+    return causes, details
+
+
 def _unevaluable_causes(
     decision: Decision, labels: _Labels, explained: Sequence[str] = ()
 ) -> list[Cause]:
@@ -1467,7 +1532,9 @@ def explain_call(
         kind = target.resource_type if target else "resource policy"
         policies_read = _Policies(identity, resource_doc, labels, context)
         causes.extend(_deny_causes(decision, role.path, kind, where, policies_read))
-        causes.extend(_unevaluable_causes(decision, labels))
+        multivalued, details = _multivalued_causes(decision)
+        causes.extend(multivalued)
+        causes.extend(_unevaluable_causes(decision, labels, explained=details))
         if decision.outcome == "ImplicitDeny" and role.unavailable_policies:
             names = ", ".join(p.arn for p in role.unavailable_policies)
             causes.append(

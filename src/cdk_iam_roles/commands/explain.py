@@ -60,7 +60,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="an OIDC token claim, e.g. sub=repo:acme/web:ref:refs/heads/main (repeatable)",
+        help="an OIDC token claim or SAML attribute, e.g. sub=repo:acme/web:ref:refs/heads/main "
+        "or edupersonaffiliation=staff,faculty (V1,V2 or a repeated key: several values; "
+        "\\, is a literal comma)",
     )
     parser.add_argument(
         "--context",
@@ -115,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
         external_id=args.external_id,
         source_identity=args.source_identity,
         session_name=args.session_name,
-        claims=parse_pairs(args.claim, "--claim"),
+        claims=parse_pairs(args.claim, "--claim", split_commas=True),
         context=parse_pairs(args.context, "--context"),
         duration=parse_duration(args.duration) if args.duration is not None else None,
         chained=args.chained,
