@@ -28,6 +28,18 @@ HELP = (
     "Simulate assuming a role (or a call made with it) and explain the decision in plain "
     "words: which statement decided, which condition failed, and what to change."
 )
+EPILOG = """\
+exit codes:
+  0  allowed
+  1  denied (the causes and what to change are printed)
+  2  unusable input (one line on stderr)
+
+examples:
+  cdk-iam-roles explain cdk.out --role break-glass \\
+      --principal arn:aws:iam::111111111111:user/breakglass/alice --mfa
+  cdk-iam-roles explain cdk.out --role Ops/Reports --action s3:PutObject \\
+      --resource arn:aws:s3:::reports/2026/11.csv --format json
+"""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
