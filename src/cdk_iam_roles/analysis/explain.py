@@ -460,17 +460,8 @@ def _compared_values(conditions: Sequence[tuple[str, list[str]]]) -> list[str]:
     return values
 
 
-def app_accounts(app: App) -> set[str]:
-    """The accounts the app deploys to (its stacks' and roles' accounts).
-
-    Args:
-        app: the app. Required.
-
-    Example:
-        >>> from cdk_iam_roles.analysis.assembly import load_app
-        >>> sorted(app_accounts(load_app({"Resources": {}}, account="111111111111")))
-        []
-    """
+def _app_accounts(app: App) -> set[str]:
+    """The accounts the app deploys to (its stacks' and roles' accounts)."""
     found = {stack.account for stack in app.stacks if stack.account}
     found.update(role.account for role in app.roles if role.account)
     return {account for account in found if not is_placeholder(account)}
@@ -535,7 +526,7 @@ def _complete_request(
         who.kind in _AWS_IDENTITIES
         and not _has_key(context, "aws:principalorgid")
         and _conditions_on(documents, "aws:principalorgid")
-        and who.account in app_accounts(app)
+        and who.account in _app_accounts(app)
     ):
         orgs = _app_organizations(app, role)
         if len(orgs) == 1:
@@ -868,7 +859,7 @@ def _condition_causes(
             )
         elif key in ("aws:principalorgid", "aws:principalorgpaths"):
             flag = "--org" if key == "aws:principalorgid" else "--org-path"
-            inside = who.account is not None and who.account in app_accounts(app)
+            inside = who.account is not None and who.account in _app_accounts(app)
             code = "org-missing" if failure.actual is None else "org-wrong"
             where = (
                 f"account {who.account} is one the app deploys to, but the app names no single "
