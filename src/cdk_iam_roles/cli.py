@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from cdk_iam_roles import commands
+from cdk_iam_roles import __version__, commands
 from cdk_iam_roles.errors import InputError
 
 __all__ = ["main"]
@@ -25,6 +25,12 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_NEGATIVE = 1
 EXIT_UNUSABLE = 2
+
+_EPILOG = """\
+exit codes: 0 success (clean, allowed), 1 a negative result (error findings, denied),
+2 unusable input (a one-line reason on stderr). `cdk-iam-roles COMMAND --help` shows a
+command's flags, exit codes and examples.
+"""
 
 
 def _command_modules() -> list[ModuleType]:
@@ -46,10 +52,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="cdk-iam-roles",
         description="Check, explain and catalog the IAM roles of a CDK app or template.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for module in _command_modules():
-        command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        command = sub.add_parser(
+            module.NAME,
+            help=module.HELP,
+            description=module.HELP,
+            epilog=getattr(module, "EPILOG", None),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         module.configure(command)
         command.set_defaults(_run=module.run)
     return parser

@@ -73,3 +73,26 @@ TRUST_ACTIONS: Final = frozenset(
         "sts:setcontext",
     }
 )
+
+# SAML keys that "can have a value that is a list" (marked [] in "Available keys for
+# SAML-based AWS STS federation"); a condition on them needs a set operator, since
+# "multivalued context keys require a condition set operator". Lower case.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-saml
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+SAML_MULTIVALUED_KEYS: Final = frozenset(
+    {
+        "saml:cn",
+        "saml:edupersonaffiliation",
+        "saml:edupersonassurance",
+        "saml:edupersonentitlement",
+        "saml:edupersonnickname",
+        "saml:edupersonorgunitdn",
+        "saml:edupersonscopedaffiliation",
+        "saml:edupersontargetedid",
+        "saml:eduorghomepageuri",
+        "saml:eduorgidentityauthnpolicyuri",
+        "saml:eduorglegalname",
+        "saml:eduorgsuperioruri",
+        "saml:eduorgwhitepagesuri",
+    }
+)

@@ -265,6 +265,8 @@ _VARIABLE_RESOURCES = (
         f"arn:aws:sqs:us-east-1:{ACCOUNT}:${{aws:username}}",
         f"arn:aws:sqs:us-east-1:{ACCOUNT}:alice",
     ),
+    # As AWS's managed policy AmazonTimestreamInfluxDBServiceRolePolicy writes it.
+    ("arn:aws:kms:*:${aws:PrincipalAccount}:key/*", f"arn:aws:kms:us-east-1:{ACCOUNT}:key/k1"),
 )
 _VARIABLE_CONDITIONS = (
     ("StringEquals", "aws:PrincipalTag/owner", "${aws:username}"),
@@ -284,6 +286,9 @@ _VARIABLE_CONDITIONS = (
     ("ArnLike", "aws:SourceArn", "arn:aws:iam::${aws:PrincipalAccount}:user/*"),
     ("StringLike", "s3:prefix", "home/${aws:username}/*"),
     ("StringNotLike", "s3:prefix", "home/${aws:username}/*"),
+    # Policy variables are supported with the Boolean operator (issue 11).
+    ("Bool", "aws:MultiFactorAuthPresent", "${aws:SecureTransport}"),
+    ("BoolIfExists", "aws:MultiFactorAuthPresent", "${aws:SecureTransport}"),
 )
 _OWNER_VALUES = ("alice", "Alice", "a*", "a$", "alxce", "team-a", "bob", "alice-x")
 _SOURCE_ARNS = (
@@ -326,7 +331,13 @@ def _variables_case(b: _Builder, index: int) -> Case:
         if rng.random() < 0.25:
             resource = resource.replace("alice", "mallory")
         service = resource.split(":")[2]
-        action = {"s3": "s3:GetObject", "iam": "iam:GetUser", "sqs": "sqs:SendMessage"}[service]
+        actions = {
+            "s3": "s3:GetObject",
+            "iam": "iam:GetUser",
+            "sqs": "sqs:SendMessage",
+            "kms": "kms:Decrypt",
+        }
+        action = actions[service]
         statement.update({"Action": action, "Resource": pattern})
         if rng.random() < 0.2:
             statement["NotResource"] = statement.pop("Resource")
@@ -341,6 +352,10 @@ def _variables_case(b: _Builder, index: int) -> Case:
             context["aws:SourceArn"] = b.pick(_SOURCE_ARNS)
         elif key == "s3:prefix":
             context["s3:prefix"] = b.pick(("home/alice/", "home/bob/x", "home/carol/"))
+        elif key == "aws:MultiFactorAuthPresent":
+            for name in ("aws:MultiFactorAuthPresent", "aws:SecureTransport"):
+                if rng.random() < 0.85:
+                    context[name] = b.pick(("true", "false"))
         elif rng.random() < 0.85:
             context["aws:PrincipalTag/owner"] = b.pick(_OWNER_VALUES)
     statements = [statement]
@@ -858,13 +873,97 @@ def _federation_case(b: _Builder, index: int) -> Case:
     }
 
 
+_KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+_KEY_PRINCIPALS = (
+    {"AWS": ROOT},
+    {"AWS": ACCOUNT},
+    {"AWS": ROLE},
+    {"AWS": f"arn:aws:iam::{ACCOUNT}:role/other"},
+    {"AWS": OTHER},
+    {"AWS": X_ROLE},
+    "*",
+)
+
+
+def _service_rules_case(b: _Builder, index: int) -> Case:
+    """sts:GetCallerIdentity (never denied) and KMS key policies (issue 11).
+
+    https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+    https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+    """
+    rng = b.rng
+    tags: set[str] = {"service-rules"}
+    caller = b.pick((SESSION, SESSION, USER, X_SESSION, OTHER_SESSION))
+    identity: list[dict[str, Any]] = []
+    if rng.random() < 0.5:
+        tags.add("caller-identity")
+        action, resource = b.pick(("sts:GetCallerIdentity", "sts:getcalleridentity")), "*"
+        if rng.random() < 0.6:
+            identity.append(
+                policy({"Effect": "Deny", "Action": b.pick(("*", "sts:*")), "Resource": "*"})
+            )
+        if rng.random() < 0.4:
+            identity.append(policy({"Effect": "Allow", "Action": "sts:Get*", "Resource": "*"}))
+        policies: dict[str, Any] = {"identity": identity}
+        if rng.random() < 0.3:
+            policies["scps"] = [[policy({"Effect": "Deny", "Action": "*", "Resource": "*"})]]
+            tags.add("scp:deny")
+        resource_account = None
+    else:
+        tags.add("kms-key-policy")
+        action = b.pick(("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"))
+        resource = _KEY
+        resource_account = ACCOUNT
+        if rng.random() < 0.7:
+            identity.append(
+                policy(
+                    {
+                        "Effect": "Allow",
+                        "Action": b.pick(("kms:*", action, "kms:Decrypt")),
+                        "Resource": b.pick((_KEY, "*")),
+                    }
+                )
+            )
+        statements: list[dict[str, Any]] = []
+        for _ in range(rng.choice((1, 1, 2))):
+            statements.append(
+                {
+                    "Effect": "Allow",
+                    "Principal": b.pick(_KEY_PRINCIPALS),
+                    "Action": b.pick(("kms:*", action, "kms:Encrypt")),
+                    "Resource": "*",
+                }
+            )
+        if rng.random() < 0.2:
+            statements.append(
+                {"Effect": "Deny", "Principal": "*", "Action": action, "Resource": "*"}
+            )
+            tags.add("effect:Deny")
+        policies = {"identity": identity, "resource": policy(*statements)}
+    return {
+        "id": f"svc-{index}",
+        "family": "service-rules",
+        "mode": "authorize",
+        "tags": sorted(tags),
+        "request": {
+            "principal": caller,
+            "action": action,
+            "resource": resource,
+            "resource_account": resource_account,
+            "context": {},
+        },
+        "policies": policies,
+    }
+
+
 FAMILIES: tuple[tuple[str, Callable[[_Builder, int], Case], int], ...] = (
     ("conditions", _conditions_case, 1800),
-    ("variables", _variables_case, 600),
+    ("variables", _variables_case, 700),
     ("action-resource", _action_resource_case, 450),
     ("logic", _logic_case, 900),
     ("fail-closed", _fail_closed_case, 150),
     ("federation", _federation_case, 400),
+    ("service-rules", _service_rules_case, 300),
 )
 
 

@@ -142,17 +142,20 @@ def test_arn_operator_takes_variables() -> None:
     assert not decide(statement, "arn:aws:s3:::b/k", context).allowed
 
 
-def test_variable_before_the_resource_part_of_a_resource_arn_is_unevaluable() -> None:
-    # "You can't use a variable to replace parts of the ARN before the fifth colon".
+def test_variable_in_the_account_field_of_a_resource_arn_resolves() -> None:
+    # AWS's managed policy AmazonTimestreamInfluxDBServiceRolePolicy grants on
+    # "arn:aws:kms:*:${aws:PrincipalAccount}:key/*": the variable resolves there too.
+    # https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonTimestreamInfluxDBServiceRolePolicy.html
     statement = {**home("arn:aws:sqs:*:${aws:PrincipalAccount}:*"), "Action": "sqs:*"}
-    decision = decide(
-        statement,
-        "arn:aws:sqs:us-east-1:111122223333:q",
-        {"aws:PrincipalAccount": "111122223333"},
-        action="sqs:SendMessage",
-    )
-    assert not decision.allowed
-    assert decision.unevaluable[0].element == "Resource"
+    queue = "arn:aws:sqs:us-east-1:111122223333:q"
+    own = decide(statement, queue, {"aws:PrincipalAccount": "111122223333"}, action="sqs:Send")
+    assert own.allowed
+    assert not own.unevaluable
+    other = decide(statement, queue, {"aws:PrincipalAccount": "444455556666"}, action="sqs:Send")
+    assert not other.allowed
+    assert not other.unevaluable
+    # Without the key the pattern matches nothing (and is no problem to report).
+    assert not decide(statement, queue, {}, action="sqs:Send").allowed
 
 
 def test_variables_are_not_substituted_for_other_operators() -> None:

@@ -204,11 +204,20 @@ CASES += [
         id="session-name-from-aws-username",
     ),
     pytest.param(
-        ["--role", "checkout", "--principal", "states.amazonaws.com"],
+        # Without --context the service acts for the role's own account (assumed, issue
+        # 11); acting for another account is refused.
+        [
+            "--role",
+            "checkout",
+            "--principal",
+            "states.amazonaws.com",
+            "--context",
+            "aws:SourceAccount=999999999999",
+        ],
         1,
-        "service-source-missing",
+        "service-source-wrong",
         ["the trust accepts states.amazonaws.com only when it acts for '111111111111'"],
-        id="service-source-missing",
+        id="service-source-wrong",
     ),
 ]
 

@@ -49,3 +49,23 @@ def test_cli_guide_samples_print_what_the_page_shows(
             assert f"{out}exit {code}\n" == shown
             commands += 1
     assert commands >= 5
+
+
+def test_every_cause_code_has_a_documented_sample() -> None:
+    """Issue 11: every cause code explain can name is in docs/cli-explain.md, with a sample."""
+    source = (
+        Path(__file__).resolve().parents[2] / "src" / "cdk_iam_roles" / "analysis" / "explain.py"
+    )
+    code_text = source.read_text(encoding="utf-8") if source.is_file() else ""
+    if not code_text:  # a package: read every module of it
+        package = source.with_suffix("")
+        code_text = "\n".join(p.read_text(encoding="utf-8") for p in package.glob("*.py"))
+    codes = set(re.findall(r'Cause\(\s*"([a-z-]+)"', code_text))
+    codes |= set(re.findall(r'code(?:, message)? = \(?\s*"([a-z-]+)"', code_text))
+    codes |= set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"\s+if failure', code_text))
+    codes |= set(re.findall(r'else \(?"([a-z]+(?:-[a-z]+)+)"\)?', code_text))
+    assert len(codes) >= 30, sorted(codes)
+    text = (DOCS / "cli-explain.md").read_text(encoding="utf-8")
+    samples = text.split("### Every cause code, with a sample", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^- `([a-z-]+)`: \S", samples, flags=re.MULTILINE))
+    assert codes - documented == set()

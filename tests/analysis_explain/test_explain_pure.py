@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import importlib
 import subprocess
 import sys
 from types import ModuleType
@@ -35,6 +36,10 @@ def test_explain_never_loads_the_cdk() -> None:
     [
         cdk_iam_roles.analysis.assembly,
         cdk_iam_roles.analysis.explain,
+        *(
+            importlib.import_module(f"cdk_iam_roles.analysis.explain.{name}")
+            for name in ("_answer", "_request", "_assume", "_call")
+        ),
         cdk_iam_roles.commands.explain,
         cdk_iam_roles.testing,
     ],

@@ -114,3 +114,130 @@ def test_check_finds_no_error_on_the_examples(
 
     assert main(["check", str(assembly)]) == 0
     assert capsys.readouterr().out.splitlines()[-1].startswith("0 error(s)")
+
+
+def _readme_explain_commands() -> list[list[str]]:
+    import shlex
+
+    commands: list[list[str]] = []
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        text = line.split("#", 1)[0].strip()
+        if text.startswith("cdk-iam-roles explain "):
+            commands.append(shlex.split(text)[1:])
+    return commands
+
+
+def test_readme_explain_examples_are_allowed_with_no_extra_flag(assembly: Path) -> None:
+    """Issue 11: the README's own explain examples answer ALLOWED on the examples' cdk.out.
+
+    The request carries what AWS (and a correct client) would send: the session name and
+    source identity the break-glass trust demands, listed under "Assumed".
+    """
+    from cdk_iam_roles.cli import main
+
+    commands = _readme_explain_commands()
+    assert commands, "the README shows no explain example"
+    for argv in commands:
+        argv = [str(assembly) if arg == "cdk.out" else arg for arg in argv]
+        assert main(argv) == 0, argv
+
+
+def test_explain_assumes_the_org_of_an_account_the_app_deploys_to(
+    assembly: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The pipeline the README grants (account 222222222222, deployed by the app) carries
+    the organization the app names; a caller outside the app gets the org-missing cause."""
+    import json
+
+    from cdk_iam_roles.cli import main
+
+    pipeline = "arn:aws:iam::222222222222:role/pipeline-deployer"
+    assert (
+        main(
+            [
+                "explain",
+                str(assembly),
+                "--role",
+                "deploy-from-tooling",
+                "--principal",
+                pipeline,
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    answer = json.loads(capsys.readouterr().out)
+    assert any(item.startswith("aws:PrincipalOrgID=o-a1b2c3d4e5") for item in answer["assumed"])
+    # Another organization, passed explicitly, is refused.
+    assert (
+        main(
+            [
+                "explain",
+                str(assembly),
+                "--role",
+                "deploy-from-tooling",
+                "--principal",
+                pipeline,
+                "--org",
+                "o-zzzzzzzzzz",
+            ]
+        )
+        == 1
+    )
+    assert "[org-wrong]" in capsys.readouterr().out
+    # The audit account is not one the app deploys to: nothing is assumed, and the cause
+    # says which key the trust needs and how to pass it.
+    auditor = ["explain", str(assembly), "--role", "security-audit", "--principal"]
+    auditor += ["arn:aws:iam::333333333333:role/auditor", "--mfa"]
+    assert main(auditor) == 1
+    text = capsys.readouterr().out
+    assert "[org-missing]" in text
+    assert "--org o-a1b2c3d4e5" in text
+    assert "Assumed:\n  - aws:PrincipalOrgID" not in text
+    assert main([*auditor, "--org", "o-a1b2c3d4e5"]) == 0
+
+
+def test_explain_on_the_examples_is_fast(assembly: Path) -> None:
+    """explain on the examples' cdk.out, in a fresh process, stays well under a second."""
+    import time
+
+    started = time.perf_counter()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cdk_iam_roles.cli",
+            "explain",
+            str(assembly),
+            "--role",
+            "break-glass",
+            "--principal",
+            "arn:aws:iam::111111111111:user/breakglass/alice",
+            "--mfa",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The target is 0.5 s; the bound leaves room for a loaded CI machine.
+    assert elapsed < 2.0, elapsed
+
+
+def test_federated_role_matches_any_of_several_saml_values(
+    assembly: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """FederatedRole renders ForAnyValue:StringEquals for eduPersonAffiliation (multivalued
+    in "Available keys for SAML-based AWS STS federation"): a user with several
+    affiliations, one of them the role's, may assume it."""
+    from cdk_iam_roles.cli import main
+
+    saml = "arn:aws:iam::111111111111:saml-provider/AcmeIdP"
+    argv = ["explain", str(assembly), "--role", "SamlRoles/Engineers", "--principal", saml]
+    argv += ["--context", "SAML:aud=https://signin.aws.amazon.com/saml"]
+    assert main([*argv, "--claim", "edupersonaffiliation=staff,engineering"]) == 0
+    capsys.readouterr()
+    assert main([*argv, "--claim", "edupersonaffiliation=staff,sales"]) == 1
+    assert "[saml-attribute-wrong]" in capsys.readouterr().out

@@ -164,12 +164,11 @@ def _arn_variable_in_field(value: Any, resource_element: bool) -> bool:
     for field in fields:
         originals.append(value[start : start + len(field)])
         start += len(field) + 1
-    if resource_element:
-        # AWS allows variables only in the resource part of a Resource ARN (we report
-        # others as unevaluable); there the oracle misses a variable in a resource part
-        # that has no "/" (an SQS queue name, for instance).
-        return "${" in originals[5] and "/" not in originals[5]
-    return any("${" in field for field in originals[:5])
+    if any("${" in field for field in originals[:5]):
+        return True
+    # In a Resource ARN the oracle also misses a variable in a resource part that has no
+    # "/" (an SQS queue name, for instance).
+    return resource_element and "${" in originals[5] and "/" not in originals[5]
 
 
 def _arn_variable_sites(case: Case) -> Iterator[tuple[dict[str, Any], str, int | None]]:

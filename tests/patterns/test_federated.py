@@ -98,10 +98,12 @@ def test_session_tags_and_attribute_conditions(
         "Principal": {"Federated": PROVIDER_ARN},
         "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
         "Condition": {
-            "StringEquals": {
-                "SAML:aud": "https://signin.aws.amazon.com/saml",
-                "SAML:edupersonaffiliation": ["staff", "faculty"],
-            },
+            "StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"},
+            # eduPersonAffiliation can carry several values (marked [] in "Available keys
+            # for SAML-based AWS STS federation"): matched with ForAnyValue, since
+            # "multivalued context keys require a condition set operator".
+            # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-saml
+            "ForAnyValue:StringEquals": {"SAML:edupersonaffiliation": ["staff", "faculty"]},
             "ForAllValues:StringEquals": {"aws:TagKeys": ["team", "cost-center"]},
         },
     }

@@ -28,6 +28,7 @@ from cdk_iam_roles import (
     WebIdentityRole,
 )
 from cdk_iam_roles.analysis import PolicySet, Request, evaluate
+from cdk_iam_roles.defaults import SAML_MULTIVALUED_KEYS
 from cdk_iam_roles.trust.identities import Identity, trust_statements
 from helpers import ACCOUNT, new_stack, synth
 from strategies.common import ANY_JUNK
@@ -152,10 +153,15 @@ def test_saml_role_with_conditions_synthesizes(
     template = synth(stack)
     (resource,) = template["Resources"].values()
     (statement,) = resource["Properties"]["AssumeRolePolicyDocument"]["Statement"]
-    block = statement["Condition"]["StringEquals"]
+    condition = statement["Condition"]
+    block = condition.get("StringEquals", {})
     for key, value in conditions.items():
         expected = [value] if isinstance(value, str) else value
-        assert block[key] == (expected[0] if len(expected) == 1 else expected)
+        # SAML keys AWS documents as multivalued take ForAnyValue (issue 11).
+        operator = (
+            "ForAnyValue:StringEquals" if key.lower() in SAML_MULTIVALUED_KEYS else "StringEquals"
+        )
+        assert condition[operator][key] == (expected[0] if len(expected) == 1 else expected)
     assert ("SAML:aud" in block) is console
     assert ("sts:TagSession" in statement["Action"]) is tags
 

@@ -8,7 +8,6 @@ effect) it is assumed to deny.
 from __future__ import annotations
 
 import marshal
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -163,17 +162,6 @@ def _action_matcher(patterns: list[str], element: str) -> ActionMatcher:
     return match
 
 
-_VARIABLE_TEXT = re.compile(r"\$\{[^}]*\}")
-_ARN_HEAD = re.compile(r"^arn:[^:]*:[^:]*:[^:]*:[^:]*:")
-
-
-def _head_length(pattern: str) -> int:
-    """Length of the first five ARN fields (with their colons), variables kept whole."""
-    masked = _VARIABLE_TEXT.sub(lambda m: "v" * len(m.group(0)), pattern)
-    head = _ARN_HEAD.match(masked)
-    return head.end() if head else len(pattern)
-
-
 def _resource_matcher(patterns: list[str], variables: bool) -> ResourceMatcher:
     if "*" in patterns:
         return lambda resource, context: True
@@ -181,16 +169,13 @@ def _resource_matcher(patterns: list[str], variables: bool) -> ResourceMatcher:
     dynamic: list[str] = []
     for pattern in patterns:
         if variables and has_variable(pattern):
-            # "You can use a policy variable in the Resource element, but only in the
-            # resource portion of the ARN ... You can't use a variable to replace parts of
-            # the ARN before the fifth colon, such as the service or account."
+            # A variable resolves wherever it sits in the ARN, the account and region
+            # fields included: AWS's managed policy AmazonTimestreamInfluxDBServiceRolePolicy
+            # grants on "arn:aws:kms:*:${aws:PrincipalAccount}:key/*" (and others write
+            # "arn:${aws:Partition}:…"), although the Resource section of the policy
+            # variables page speaks of "the resource portion of the ARN".
+            # https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonTimestreamInfluxDBServiceRolePolicy.html
             # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-resourceelement
-            head = _ARN_HEAD.match(_VARIABLE_TEXT.sub("v", pattern))
-            if head is None or "${" in pattern[: _head_length(pattern)]:
-                raise _Malformed(
-                    "Resource",
-                    f"{pattern!r} uses a policy variable before the resource part of the ARN",
-                )
             dynamic.append(pattern)
         else:
             static.append(resource_glob(pattern))

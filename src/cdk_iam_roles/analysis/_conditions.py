@@ -203,9 +203,12 @@ _ACTUAL_CHECKS: dict[str, Callable[[str], bool]] = {
     "arn": lambda text: split_arn(text) is not None,
 }
 
-# Policy variables are substituted in string and ARN comparisons only.
+# Policy variables are substituted in string, Boolean and ARN comparisons only: the
+# condition operators page marks "Policy variables: Supported" for the string, Boolean
+# and ARN operators and "Not supported" for numeric, date, binary and IP address ones.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Boolean
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-wheretouse
-_VARIABLE_FAMILIES = frozenset({"string", "arn"})
+_VARIABLE_FAMILIES = frozenset({"string", "arn", "bool"})
 
 
 def _value_text(value: Any) -> str:
@@ -311,8 +314,8 @@ def compile_clause(operator: str, key: str, raw_values: Any, variables: bool) ->
     if spec is None:
         raise ConditionError(f"unknown condition operator {operator!r}")
     substitute_values = variables and spec.family in _VARIABLE_FAMILIES
-    if not substitute_values:
-        for text in values:
+    for text in values:
+        if not (substitute_values and has_variable(text)):
             _validate_value(spec.family, text)
     dynamic = substitute_values and any(has_variable(text) for text in values)
     compare = spec.compare

@@ -29,6 +29,7 @@ from cdk_iam_roles.analysis._principals import Caller, MatchKind, PrincipalEntry
 from cdk_iam_roles.analysis._variables import has_variable, substitute
 from cdk_iam_roles.defaults import TRUST_ACTIONS
 
+_CALLER_IDENTITY = "sts:getcalleridentity"
 _MATCH = 1
 _NO = 0
 _UNKNOWN = 2
@@ -441,7 +442,31 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     boundary_present = compiled.boundary is not None
 
     lower_action = action.lower()
+    if lower_action == _CALLER_IDENTITY and caller.is_aws_identity:
+        # "No permissions are required to perform this operation. If an administrator
+        # attaches a policy to your identity that explicitly denies access to the
+        # sts:GetCallerIdentity action, you can still perform this operation."
+        # https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+        return Decision(
+            "Allowed",
+            (
+                Reason(
+                    "always-allowed",
+                    f"{action} needs no permission and cannot be denied",
+                ),
+            ),
+            (),
+        )
     trust_action = lower_action in TRUST_ACTIONS
+    # A KMS key policy is the primary control of its key: an identity policy grants only
+    # where the key policy allows the account (the default statement that names
+    # arn:aws:iam::ACCOUNT:root with kms:*, "Enables IAM policies") or names the caller.
+    # "Unless the key policy explicitly allows it, you cannot use IAM policies to allow
+    # access to a KMS key. Without permission from the key policy, IAM policies that allow
+    # permissions have no effect."
+    # https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+    # https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
+    key_policy = compiled.resource is not None and lower_action.startswith("kms:")
     opaque = _opaque(resource, caller, context)
     hits = functools.partial(
         _hits, lower_action, resource, caller, context, boundary_present, opaque
@@ -569,7 +594,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
                 policy_kind="resource",
             )
         )
-    elif same_account and not trust_action:
+    elif same_account and not trust_action and not key_policy:
         granted = identity_path or bool(direct)
         if identity_path:
             granted_by.extend(identity_allows[:1])
@@ -581,6 +606,15 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
             granted_by.extend(direct[:1])
         elif granted:
             granted_by.extend(identity_allows[:1] + resource_allows[:1])
+        elif key_policy and identity_path:
+            reasons.append(
+                Reason(
+                    "key-policy-no-allow",
+                    f"the key policy allows neither {caller.raw} nor its account to call "
+                    f"{action}, so the identity-based policy's allow has no effect",
+                    policy_kind="resource",
+                )
+            )
     else:
         # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
         granted = identity_path and bool(resource_allows)

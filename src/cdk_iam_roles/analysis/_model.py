@@ -35,6 +35,8 @@ ReasonCode: TypeAlias = Literal[
     "cross-account-identity-no-allow",
     "unevaluable",
     "not-principal-deny-with-boundary",
+    "always-allowed",
+    "key-policy-no-allow",
 ]
 """Stable identifiers of the kinds of reason a `Decision` carries."""
 

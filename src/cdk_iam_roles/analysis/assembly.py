@@ -884,7 +884,10 @@ def find_role(app: App, query: str) -> RoleInfo:
     names += [r.role_name for r in app.roles if not is_placeholder(r.role_name)]
     near = _near(wanted, names)
     hint = f"; did you mean {', '.join(near)}?" if near else ""
-    listing = ", ".join(sorted(r.path for r in app.roles)[:10])
+    paths = sorted(r.path for r in app.roles)
+    listing = ", ".join(paths[:10])
+    if len(paths) > 10:
+        listing += f" and {len(paths) - 10} more"
     raise RoleNotFoundError(f"no role {query!r} in the app (roles: {listing}){hint}")
 
 

@@ -20,6 +20,15 @@ from cdk_iam_roles.errors import InputError
 
 NAME = "catalog"
 HELP = "List who can assume each role, on which conditions, for how long, with what permissions."
+EPILOG = """\
+exit codes:
+  0  the catalog was printed (or written)
+  2  unusable input (one line on stderr)
+
+examples:
+  cdk-iam-roles catalog cdk.out --format md > roles.md
+  cdk-iam-roles catalog cdk.out --format html --output roles.html
+"""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

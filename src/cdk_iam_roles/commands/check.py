@@ -47,6 +47,16 @@ __all__ = ["HELP", "NAME", "configure", "run", "sarif_report"]
 
 NAME = "check"
 HELP = "Run the rules over a cdk.out folder or a CloudFormation template (JSON or YAML)."
+EPILOG = """\
+exit codes:
+  0  no error-level finding
+  1  error-level findings
+  2  unusable input (one line on stderr)
+
+examples:
+  cdk-iam-roles check cdk.out
+  cdk-iam-roles check template.yaml --format sarif --min-severity warning > findings.sarif
+"""
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}

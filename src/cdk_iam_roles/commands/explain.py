@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 
 from cdk_iam_roles.analysis.assembly import load_app
 from cdk_iam_roles.analysis.explain import Caller, explain, parse_duration, parse_pairs
@@ -27,6 +28,18 @@ HELP = (
     "Simulate assuming a role (or a call made with it) and explain the decision in plain "
     "words: which statement decided, which condition failed, and what to change."
 )
+EPILOG = """\
+exit codes:
+  0  allowed
+  1  denied (the causes and what to change are printed)
+  2  unusable input (one line on stderr)
+
+examples:
+  cdk-iam-roles explain cdk.out --role break-glass \\
+      --principal arn:aws:iam::111111111111:user/breakglass/alice --mfa
+  cdk-iam-roles explain cdk.out --role Ops/Reports --action s3:PutObject \\
+      --resource arn:aws:s3:::reports/2026/11.csv --format json
+"""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -39,9 +52,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--principal",
-        required=True,
         help="the caller: an IAM user/role/session ARN, an account ID, an OIDC or SAML "
-        "provider ARN, a service principal, or a role of the app (construct path)",
+        "provider ARN, a service principal, or a role of the app (construct path); "
+        "required to simulate an assumption, unused with --action (the role's session calls)",
     )
     parser.add_argument("--action", help="simulate a call made with the role, e.g. s3:GetObject")
     parser.add_argument(
@@ -59,7 +72,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="an OIDC token claim, e.g. sub=repo:acme/web:ref:refs/heads/main (repeatable)",
+        help="an OIDC token claim or SAML attribute, e.g. sub=repo:acme/web:ref:refs/heads/main "
+        "or edupersonaffiliation=staff,faculty (V1,V2 or a repeated key: several values; "
+        "\\, is a literal comma)",
     )
     parser.add_argument(
         "--context",
@@ -67,6 +82,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="KEY=VALUE",
         help="a request context key, e.g. aws:PrincipalOrgID=o-abc or SAML:aud=… (repeatable)",
+    )
+    parser.add_argument(
+        "--org",
+        metavar="O",
+        help="the caller's organization ID (aws:PrincipalOrgID), e.g. o-a1b2c3d4e5; default: "
+        "the organization the app names, for an account the app deploys to",
+    )
+    parser.add_argument(
+        "--org-path",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="the caller's organization path (aws:PrincipalOrgPaths), e.g. "
+        "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (repeatable)",
+    )
+    parser.add_argument(
+        "--account",
+        metavar="ID",
+        help="the account of stacks whose environment does not say (a bare template)",
+    )
+    parser.add_argument(
+        "--region", metavar="R", help="the region of stacks whose environment does not say"
     )
     parser.add_argument("--duration", help="the session duration asked for: 3600, 90m, 2h")
     parser.add_argument(
@@ -79,21 +116,27 @@ def run(args: argparse.Namespace) -> int:
     """Explain, print, and return 0 (allowed) or 1 (denied); raises InputError for 2."""
     if args.resource is not None and args.action is None:
         raise InputError("--resource needs --action (the call to simulate)")
+    if args.principal is None and args.action is None:
+        raise InputError("--principal is required to simulate an assumption (or pass --action)")
+    if args.account is not None and not re.fullmatch(r"\d{12}", args.account):
+        raise InputError(f"--account {args.account!r}: write a 12-digit account ID")
     if args.mfa_age is not None and args.mfa_age < 0:
         raise InputError(f"--mfa-age {args.mfa_age}: must be 0 or more seconds")
     caller = Caller(
-        principal=args.principal,
+        principal=args.principal or "",
         mfa=args.mfa,
         mfa_age=args.mfa_age,
         external_id=args.external_id,
         source_identity=args.source_identity,
         session_name=args.session_name,
-        claims=parse_pairs(args.claim, "--claim"),
+        claims=parse_pairs(args.claim, "--claim", split_commas=True),
         context=parse_pairs(args.context, "--context"),
         duration=parse_duration(args.duration) if args.duration is not None else None,
         chained=args.chained,
+        org_id=args.org,
+        org_paths=tuple(args.org_path),
     )
-    app = load_app(args.path)
+    app = load_app(args.path, account=args.account, region=args.region)
     result = explain(app, args.role, caller, action=args.action, resource=args.resource)
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2))

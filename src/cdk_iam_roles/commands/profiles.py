@@ -20,6 +20,15 @@ from cdk_iam_roles.cfn import load_stacks
 
 NAME = "profiles"
 HELP = "Print ~/.aws/config profiles for the roles that IAM users, roles or accounts assume."
+EPILOG = """\
+exit codes:
+  0  the profiles were printed
+  2  unusable input (one line on stderr)
+
+examples:
+  cdk-iam-roles profiles cdk.out >> ~/.aws/config
+  cdk-iam-roles profiles cdk.out --mfa-serial arn:aws:iam::111111111111:mfa/alice --user-name alice
+"""
 
 
 def _seconds(text: str) -> int:

@@ -10,6 +10,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from cdk_iam_roles.defaults import SAML_MULTIVALUED_KEYS
 from cdk_iam_roles.errors import Problem, ProblemCollector
 from cdk_iam_roles.patterns._base import (
     PatternRole,
@@ -74,7 +75,10 @@ class FederatedRole(PatternRole):
         console_access: sign in to the console through the partition's SAML endpoint
             (default True).
         attribute_conditions: ``SAML:*`` key → exact value(s), matched with
-            ``StringEquals`` (default: none; required when ``console_access=False``).
+            ``StringEquals``, or ``ForAnyValue:StringEquals`` for the keys AWS documents
+            as multivalued (``SAML:edupersonaffiliation``, ``SAML:edupersonentitlement``
+            …, see ``defaults.SAML_MULTIVALUED_KEYS``) (default: none; required when
+            ``console_access=False``).
         allow_session_tags: also allow ``sts:TagSession``, for identity providers that
             pass session tags (default False; such an IdP fails without it).
         session_tag_keys: the only tag keys the IdP may pass, as
@@ -177,7 +181,14 @@ class FederatedRole(PatternRole):
         if console_access:
             condition.add("StringEquals", "SAML:aud", _sign_in_url(stack, partition))
         for key, values in conditions.items():
-            condition.add("StringEquals", key, values)
+            # A multivalued SAML key (the assertion may carry several values) matches
+            # when any of its values is one of ours; StringEquals is undefined for it.
+            operator = (
+                "ForAnyValue:StringEquals"
+                if key.lower() in SAML_MULTIVALUED_KEYS
+                else "StringEquals"
+            )
+            condition.add(operator, key, values)
         if tag_keys:
             # A request that passes session tags carries their keys in aws:TagKeys;
             # ForAllValues also holds for a request without tags.

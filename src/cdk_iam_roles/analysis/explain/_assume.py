@@ -1,0 +1,232 @@
+"""Explain an assumption: can this caller assume this role?"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cdk_iam_roles.analysis import (
+    PolicySet,
+    Request,
+    evaluate,
+)
+from cdk_iam_roles.analysis.assembly import (
+    App,
+    RoleInfo,
+    is_placeholder,
+)
+from cdk_iam_roles.analysis.explain._answer import Cause, Explanation
+from cdk_iam_roles.analysis.explain._causes import (
+    _condition_causes,
+    _conditions_cause,
+    _deny_causes,
+    _duration_causes,
+    _mfa_causes,
+    _multivalued_causes,
+    _no_statement_cause,
+    _Policies,
+    _service_not_trusted,
+    _trust_unique_ids,
+    _unevaluable_causes,
+)
+from cdk_iam_roles.analysis.explain._findings import _rule_notes
+from cdk_iam_roles.analysis.explain._request import (
+    Caller,
+    _assume_action,
+    _caller_statement,
+    _complete_request,
+    _context,
+    _resolve_caller,
+    _statement_json,
+)
+from cdk_iam_roles.analysis.explain._words import _describe, _failures, _Labels
+from cdk_iam_roles.cfn import Unknown
+
+
+def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
+    """Simulate ``caller`` assuming ``role`` and explain the decision.
+
+    Args:
+        app: the app the role belongs to (to find the caller's own policies when the
+            caller is a role of the app). Required.
+        role: the role to assume. Required.
+        caller: who assumes it and with what. Required.
+
+    Raises:
+        InputError: the principal is neither an ARN nor a role of the app.
+
+    Example:
+        >>> from cdk_iam_roles.analysis.assembly import load_app
+        >>> app = load_app({"Resources": {"Fn": {"Type": "AWS::IAM::Role", "Properties": {
+        ...     "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+        ...     "Effect": "Allow", "Action": "sts:AssumeRole",
+        ...     "Principal": {"Service": "lambda.amazonaws.com"}}]}}}}},
+        ...     account="111111111111", region="eu-west-1")
+        >>> explain_assume(app, app.roles[0], Caller("lambda.amazonaws.com")).outcome
+        'Allowed'
+    """
+    who = _resolve_caller(app, caller)
+    chained = who.chained or caller.chained
+    who.chained = chained
+    action = _assume_action(who)
+    context = _context(caller, who, assume=True)
+    assumed = _complete_request(app, role, caller, who, context, [role.trust], assume=True)
+    notes: list[str] = list(role.notes)
+    # An unknown account of the role makes the request cross-account, which needs both
+    # sides to allow: the strictest reading.
+    resource_account = role.account or "{unknown-account}"
+    if role.account is None:
+        notes.append(
+            "the role's account is not known offline; the request is treated as cross-account"
+        )
+    if is_placeholder(role.role_name):
+        notes.append(f"the role's name is generated at deployment; {role.arn} stands for its ARN")
+    request = Request(who.principal, action, role.arn, resource_account, context)
+    aws_identity = who.kind in ("user", "role", "root", "other")
+    caller_role = who.role
+    identity: list[Mapping[str, Any]] = []
+    identity_labels: list[str] = []
+    boundary: Mapping[str, Any] | None = None
+    boundary_label = "permissions boundary"
+    assumed_grant = False
+    if caller_role is not None:
+        for policy in caller_role.identity_policies:
+            identity.append(policy.document)
+            identity_labels.append(f"{policy.origin} (of caller {caller_role.path})")
+        if caller_role.boundary is not None:
+            boundary = caller_role.boundary.document
+            boundary_label = f"permissions boundary {caller_role.boundary.origin}"
+    elif aws_identity:
+        # The caller's own policies are not in the app: evaluate the trust as if the
+        # caller's side grants it, and say that it must.
+        identity.append(
+            {"Version": "2012-10-17", "Statement": [_caller_statement(action, role.arn)]}
+        )
+        identity_labels.append(
+            "the caller's identity policy (assumed: the caller is not in this app)"
+        )
+        assumed_grant = True
+        assumed.append(
+            f"the caller's own identity policy allows {action} on the role: the caller is "
+            "not in this app, so its policies cannot be read"
+        )
+    policies = PolicySet(identity=identity, resource=role.trust, boundary=boundary)
+    decision = evaluate(request, policies)
+    labels = _Labels(f"trust policy of {role.path}", identity_labels, boundary_label)
+    deciding, failed = _describe(decision, labels)
+    failures = _failures(decision)
+    causes: list[Cause] = []
+    statement_text = _statement_json(action, role.arn)
+
+    cross = who.account != role.account
+    why = "across accounts" if cross else "the trust names its account"
+    if assumed_grant:
+        without = evaluate(request, PolicySet(identity=(), resource=role.trust))
+        if decision.allowed and not without.allowed:
+            notes.append(
+                f"the caller is not in this app: its own identity policy must allow {action} "
+                f"on the role ({why}); "
+                f"add: {statement_text}"
+            )
+    elif not decision.allowed and caller_role is not None:
+        grant = {"Version": "2012-10-17", "Statement": [_caller_statement(action, role.arn)]}
+        fixed = evaluate(request, PolicySet([*identity, grant], role.trust, boundary))
+        if fixed.allowed:
+            causes.append(
+                Cause(
+                    "caller-policy-missing",
+                    f"the caller {caller_role.path} has no identity policy that allows {action} "
+                    f"on {role.arn}"
+                    + (
+                        " (across accounts both sides must allow)"
+                        if who.account != role.account
+                        else ""
+                    ),
+                    f"Add to the caller's identity policy: {statement_text}"
+                    + (" (e.g. role.add_to_policy(...) or CrossAccountRole.caller_policy())"),
+                )
+            )
+            for unavailable in caller_role.unavailable_policies:
+                notes.append(
+                    f"the caller's managed policy {unavailable.arn} might grant it "
+                    f"({unavailable.reason})"
+                )
+
+    causes.extend(_mfa_causes(failures, who, caller))
+    causes.extend(_condition_causes(failures, who, app))
+    if (caller.mfa or caller.mfa_age is not None) and who.kind in ("web", "saml"):
+        notes.append("--mfa has no effect: OIDC and SAML federation carry no MFA context")
+    if not decision.allowed:
+        owner = caller_role.path if caller_role is not None else "the caller"
+        policies_read = _Policies(identity, role.trust, labels, context)
+        causes.extend(_deny_causes(decision, owner, "trust policy", role.path, policies_read))
+        unique = _trust_unique_ids(role.trust)
+        if unique:
+            # IAM stores a trusted role or user as its unique ID; once that principal is
+            # deleted the trust shows the ID, and a principal recreated with the same name
+            # is trusted only after the trust is edited to name its ARN again (IAM turns the
+            # ARN into the new ID when it saves the policy).
+            # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles
+            causes.append(
+                Cause(
+                    "trust-names-deleted-principal",
+                    f"the trust policy names {', '.join(unique)}: a unique principal ID "
+                    "instead of an ARN. IAM shows this when the role or user it named was "
+                    "deleted; one recreated with the same name has a new ID and is not trusted",
+                    f"Put the ARN of the principal to trust back into the trust policy in place "
+                    f"of {', '.join(unique)} (e.g. trusted_principals=['arn:aws:iam::ACCOUNT:"
+                    "role/NAME']) and deploy that change; IAM stores it as the new principal's "
+                    "ID. Redeploying an unchanged template does not update the role.",
+                )
+            )
+        multivalued, details = _multivalued_causes(decision)
+        causes.extend(multivalued)
+        causes.extend(_unevaluable_causes(decision, labels, explained=[*unique, *details]))
+        service_cause = _service_not_trusted(decision, who, role)
+        if service_cause is not None:
+            causes.append(service_cause)
+        if not causes and failures:
+            causes.append(_conditions_cause(role))
+        if not causes:
+            named = who.principal_arn if who.kind == "role" and who.principal_arn else who.principal
+            causes.append(_no_statement_cause(decision, named, action, role))
+    duration_causes = _duration_causes(role, caller, chained)
+    causes.extend(duration_causes)
+    if isinstance(role.max_session_duration, Unknown) and caller.duration is not None:
+        notes.append("MaxSessionDuration cannot be resolved offline; the duration was not checked")
+    # STS refuses every AssumeRole* call made with the root user's credentials ("Roles may
+    # not be assumed by root accounts"), whatever the trust says.
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-console.html
+    root_causes = (
+        [
+            Cause(
+                "root-cannot-assume",
+                f"{who.principal} is the root user of account {who.account}, and AWS never "
+                "lets the root user assume a role",
+                f"Assume the role as an IAM user or role of account {who.account} (a trust "
+                "that names the account lets any of them in whose own policy allows it).",
+            )
+        ]
+        if who.kind == "root"
+        else []
+    )
+    causes.extend(root_causes)
+    allowed = decision.allowed and not duration_causes and not root_causes
+    outcome = decision.outcome if decision.allowed == allowed else "Refused"
+    notes.extend(_rule_notes(app, role))
+    return Explanation(
+        allowed=allowed,
+        outcome=outcome,
+        mode="assume",
+        role=role.path,
+        role_arn=role.arn,
+        principal=who.principal,
+        action=action,
+        resource=role.arn,
+        deciding=deciding,
+        failed_conditions=failed,
+        causes=tuple(causes),
+        notes=tuple(dict.fromkeys(notes)),
+        decision=decision,
+        assumed=tuple(assumed),
+    )

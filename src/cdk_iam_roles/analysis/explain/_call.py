@@ -1,0 +1,204 @@
+"""Explain a call made with a role: can its session call this action on this resource?"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from cdk_iam_roles.analysis import (
+    PolicySet,
+    Request,
+    evaluate,
+)
+from cdk_iam_roles.analysis.assembly import (
+    App,
+    RoleInfo,
+    find_resource_policy,
+    is_placeholder,
+)
+from cdk_iam_roles.analysis.explain._answer import Cause, Explanation
+from cdk_iam_roles.analysis.explain._causes import (
+    _condition_causes,
+    _deny_causes,
+    _mfa_causes,
+    _multivalued_causes,
+    _Policies,
+    _unevaluable_causes,
+)
+from cdk_iam_roles.analysis.explain._findings import _rule_notes
+from cdk_iam_roles.analysis.explain._request import Caller, _complete_request, _context, _Resolved
+from cdk_iam_roles.analysis.explain._words import _describe, _failures, _Labels
+from cdk_iam_roles.errors import InputError
+
+
+def _resource_arn(app: App, text: str) -> str:
+    if text.startswith("arn:") or text == "*":
+        return text
+    key = text.strip().lstrip("/")
+    key = key[: -len("/Resource")] if key.endswith("/Resource") else key
+    if key in app.named_resources:
+        return app.named_resources[key]
+    for role in app.roles:
+        if key in (role.path, role.logical_id):
+            return role.arn
+    raise InputError(
+        f"--resource {text!r}: neither an ARN nor a construct path or logical ID of the app"
+    )
+
+
+def explain_call(
+    app: App, role: RoleInfo, action: str, resource: str, caller: Caller
+) -> Explanation:
+    """Simulate a call of ``action`` on ``resource`` made with ``role`` and explain it.
+
+    The role's identity policies, its permissions boundary and the resource policy of the
+    app that protects ``resource`` (if any) decide it.
+
+    Args:
+        app: the app. Required.
+        role: the role whose session makes the call. Required.
+        action: ``service:Action``. Required.
+        resource: an ARN, or the construct path / logical ID of a resource of the app.
+            Required.
+        caller: the session's context (``mfa``, ``context``; the principal is the role's
+            session). Required.
+
+    Raises:
+        InputError: the resource is neither an ARN nor a resource of the app, or the
+            action is not ``service:Action``.
+
+    Example:
+        >>> from cdk_iam_roles.analysis.assembly import load_app
+        >>> app = load_app({"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {
+        ...     "RoleName": "r", "AssumeRolePolicyDocument": {}, "Policies": [{"PolicyName":
+        ...     "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect":
+        ...     "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}]}}}},
+        ...     account="111111111111", region="eu-west-1")
+        >>> explain_call(app, app.roles[0], "s3:GetObject", "arn:aws:s3:::b/k",
+        ...     Caller("r")).allowed
+        True
+    """
+    if action != "*" and not re.fullmatch(r"[A-Za-z0-9-]+:[A-Za-z0-9*?]+", action):
+        raise InputError(f"--action {action!r}: write service:Action, e.g. s3:GetObject")
+    arn = _resource_arn(app, resource)
+    session = role.session_arn(caller.session_name or "session")
+    who = _Resolved(session, "role", role.account, role.arn, role, caller.chained)
+    context = _context(caller, who, assume=False)
+    notes: list[str] = list(role.notes)
+    target = find_resource_policy(app, arn)
+    trust_target = (
+        next((r for r in app.roles if r.arn == arn), None)
+        if action.lower().startswith("sts:assumerole")
+        else None
+    )
+    resource_doc: Mapping[str, Any] | None = None
+    resource_label = "resource policy"
+    resource_account: str | None = None
+    where = arn
+    if target is not None:
+        resource_doc = target.document
+        resource_label = f"{target.resource_type} {target.path}"
+        resource_account = target.account
+        where = target.path
+    elif trust_target is not None:
+        resource_doc = trust_target.trust
+        resource_label = f"trust policy of {trust_target.path}"
+        resource_account = trust_target.account
+        where = trust_target.path
+    else:
+        fields = arn.split(":")
+        if len(fields) > 4 and re.fullmatch(r"\d{12}", fields[4]):
+            resource_account = fields[4]
+        notes.append(
+            "no resource policy of the app protects this resource; the role's policies decide"
+        )
+    if resource_account is None:
+        resource_account = role.account
+    if is_placeholder(arn):
+        notes.append(f"the resource's name is generated at deployment; {arn} stands for its ARN")
+    identity = [p.document for p in role.identity_policies]
+    assumed = _complete_request(
+        app, role, caller, who, context, [*identity, resource_doc], assume=False
+    )
+    labels = _Labels(
+        resource_label,
+        [p.origin for p in role.identity_policies],
+        f"permissions boundary {role.boundary.origin}" if role.boundary else "permissions boundary",
+    )
+    request = Request(session, action, arn, resource_account, context)
+    decision = evaluate(
+        request,
+        PolicySet(
+            identity=identity,
+            resource=resource_doc,
+            boundary=role.boundary.document if role.boundary else None,
+        ),
+    )
+    deciding, failed = _describe(decision, labels)
+    causes: list[Cause] = []
+    causes.extend(_mfa_causes(_failures(decision), who, caller))
+    causes.extend(_condition_causes(_failures(decision), who, app))
+    allowed = decision.allowed
+    if not allowed:
+        kind = target.resource_type if target else "resource policy"
+        policies_read = _Policies(identity, resource_doc, labels, context)
+        causes.extend(_deny_causes(decision, role.path, kind, where, policies_read))
+        multivalued, details = _multivalued_causes(decision)
+        causes.extend(multivalued)
+        causes.extend(_unevaluable_causes(decision, labels, explained=details))
+        if decision.outcome == "ImplicitDeny" and role.unavailable_policies:
+            names = ", ".join(p.arn for p in role.unavailable_policies)
+            causes.append(
+                Cause(
+                    "policy-not-available",
+                    f"no policy in the app allows it; the role's managed policies {names} "
+                    "might, but their content is not available offline (never assumed to "
+                    "allow or deny)",
+                    "Check those managed policies, or grant the action in a policy of the app "
+                    "(role.add_to_policy / a grant method).",
+                )
+            )
+        if not causes:
+            causes.append(
+                Cause(
+                    "no-matching-statement",
+                    f"no identity policy of {role.path} (or resource policy) allows {action} "
+                    f"on {arn}",
+                    f"Grant it: role.add_to_policy(iam.PolicyStatement(actions=[{action!r}], "
+                    "resources=[...])) or the resource's grant method.",
+                )
+            )
+    if allowed and role.boundary_unavailable is not None:
+        allowed = False
+        causes.append(
+            Cause(
+                "boundary-not-available",
+                f"the role's permissions boundary {role.boundary_unavailable} is not in the app, "
+                "so whether it allows the action cannot be known offline",
+                "Define the boundary as an iam.ManagedPolicy in the app to have it checked.",
+            )
+        )
+    if allowed and role.unavailable_policies:
+        notes.append(
+            "managed policies not available offline ("
+            + ", ".join(p.arn for p in role.unavailable_policies)
+            + ") were not read; an explicit Deny in them would change this"
+        )
+    notes.extend(_rule_notes(app, role))
+    return Explanation(
+        allowed=allowed,
+        outcome=decision.outcome if allowed == decision.allowed else "Unknown",
+        mode="call",
+        role=role.path,
+        role_arn=role.arn,
+        principal=session,
+        action=action,
+        resource=arn,
+        deciding=deciding,
+        failed_conditions=failed,
+        causes=tuple(causes),
+        notes=tuple(dict.fromkeys(notes)),
+        decision=decision,
+        assumed=tuple(assumed),
+    )
