@@ -306,6 +306,9 @@ class StackTemplate:
         paths: construct path of each logical ID (from the assembly's manifest or the
             resources' ``aws:cdk:path`` metadata).
         source: the file the template came from, for messages.
+        deployment: for the member template of a StackSet, where it is deployed
+            ("every account in ou-ab12-34cd5678, eu-west-1, auto-deploy"); empty for a
+            stack of its own (see :mod:`cdk_iam_roles.stacksets`).
     """
 
     name: str
@@ -314,6 +317,7 @@ class StackTemplate:
     region: str | None = None
     paths: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    deployment: str = ""
 
     @classmethod
     def from_template(
@@ -491,7 +495,15 @@ def read_assembly(directory: str | Path, *, _prefix: str = "") -> list[StackTemp
                 _record_paths(stack, more)
             stacks.append(stack)
             stacks.extend(_nested_stacks(stack, root))
+            stacks.extend(_stack_set_members(stack))
     return stacks
+
+
+def _stack_set_members(stack: StackTemplate) -> list[StackTemplate]:
+    """The member templates of the stack's StackSets (:mod:`cdk_iam_roles.stacksets`)."""
+    from cdk_iam_roles.stacksets import member_stacks  # it imports this module
+
+    return member_stacks(stack)
 
 
 def _record_paths(stack: StackTemplate, metadata: object) -> None:
@@ -584,4 +596,5 @@ def load_stacks(path: str | Path) -> list[StackTemplate]:
         return stacks
     if not target.exists():
         raise InputError(f"{target}: no such file or folder")
-    return [load_template(target)]
+    stack = load_template(target)
+    return [stack, *_stack_set_members(stack)]

@@ -11,6 +11,7 @@ import re
 from html import escape
 
 from cdk_iam_roles.catalog._text import (
+    environment_line,
     findings_line,
     permission_lines,
     plural,
@@ -107,7 +108,7 @@ def render_html(catalog: Catalog, *, title: str = "IAM role catalog") -> str:
             )
         parts.append("</ul>")
     for stack, anchor in zip(catalog.stacks, anchors, strict=True):
-        env = "/".join(v for v in (stack.account, stack.region) if v) or "environment-agnostic"
+        env = environment_line(stack)
         parts.append(
             f'<section><h2 id="{anchor}">Stack {escape(stack.name)}</h2>'
             f'<p class="muted">{escape(env)}; {plural(len(stack.roles), "role")}</p>'

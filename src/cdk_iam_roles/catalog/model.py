@@ -190,12 +190,17 @@ class RoleEntry:
 
 @dataclass(frozen=True, slots=True)
 class StackEntry:
-    """A stack of the catalog with its roles."""
+    """A stack of the catalog with its roles.
+
+    ``deployment`` says where a StackSet deploys a member template (empty for a stack of
+    its own): its roles are listed once, whatever the number of accounts.
+    """
 
     name: str
     account: str | None
     region: str | None
     roles: tuple[RoleEntry, ...]
+    deployment: str = ""
 
     def by_pattern(self) -> list[tuple[str, list[RoleEntry]]]:
         """The stack's roles grouped by pattern, in :data:`PATTERNS` order."""
@@ -274,7 +279,9 @@ def build_catalog(
             for logical_id, resource in stack.resources_of_type("AWS::IAM::Role")
         ]
         roles.sort(key=lambda r: (PATTERNS.index(r.pattern), r.path, r.logical_id))
-        entries.append(StackEntry(stack.name, stack.account, stack.region, tuple(roles)))
+        entries.append(
+            StackEntry(stack.name, stack.account, stack.region, tuple(roles), stack.deployment)
+        )
     return Catalog(tuple(entries), tuple(all_findings))
 
 

@@ -29,6 +29,7 @@ from cdk_iam_roles.rules.model import Finding, RuleInfo, Severity
 from cdk_iam_roles.rules.org import OrgStandard
 from cdk_iam_roles.rules.registry import all_rules, template_rules
 from cdk_iam_roles.rules.view import RuleSettings
+from cdk_iam_roles.stacksets import describe_all
 
 __all__ = ["HELP", "NAME", "configure", "run", "sarif_report"]
 
@@ -181,6 +182,8 @@ def text_report(stacks: Sequence[StackTemplate], findings: Sequence[Finding]) ->
     for f in findings:
         lines.append(f"{str(f.severity).upper():7} {f.rule_id:16} {f.path}: {f.message}")
         lines.append(f"{'':7} {'':16} fix: {f.fix}")
+    for name, where in describe_all(stacks):
+        lines.append(f"StackSet member template {name}: checked once, deployed to {where}")
     s = _summary(stacks, findings)
     lines.append(
         f"{s['errors']} error(s), {s['warnings']} warning(s), {s['info']} info in "
@@ -190,12 +193,14 @@ def text_report(stacks: Sequence[StackTemplate], findings: Sequence[Finding]) ->
 
 
 def json_report(stacks: Sequence[StackTemplate], findings: Sequence[Finding]) -> dict[str, Any]:
-    """Findings as JSON data: ``{"tool", "version", "summary", "findings"}``."""
+    """Findings as JSON data: ``{"tool", "version", "summary", "findings", "stack_sets"}``
+    (``stack_sets``: each StackSet member template checked, with where it is deployed)."""
     return {
         "tool": "cdk-iam-roles",
         "version": __version__,
         "summary": _summary(stacks, findings),
         "findings": [f.as_dict() for f in findings],
+        "stack_sets": [{"stack": n, "deployment": d} for n, d in describe_all(stacks)],
     }
 
 
