@@ -83,13 +83,13 @@ class _MemberSynthesizer(cdk.StackSynthesizer):
         super().__init__()
         self.template_body: str | None = None
 
-    def add_file_asset(self, **asset: Any) -> cdk.FileAssetLocation:
+    def add_file_asset(self, *args: Any, **kwargs: Any) -> cdk.FileAssetLocation:
         raise ValueError(
             "OrgRoleRollout: the member template of a StackSet cannot hold file assets "
             "(Lambda code, S3 deployments); create only IAM resources in build"
         )
 
-    def add_docker_image_asset(self, **asset: Any) -> cdk.DockerImageAssetLocation:
+    def add_docker_image_asset(self, *args: Any, **kwargs: Any) -> cdk.DockerImageAssetLocation:
         raise ValueError(
             "OrgRoleRollout: the member template of a StackSet cannot hold Docker image "
             "assets; create only IAM resources in build"
