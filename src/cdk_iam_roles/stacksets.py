@@ -290,14 +290,14 @@ def _url_tail(url: object) -> str | None:
 def _read_url(url: object, stack: StackTemplate) -> Mapping[str, Any] | str:
     tail = _url_tail(url)
     if tail is None or not tail.endswith(_TEMPLATE_SUFFIXES):
-        return "TemplateURL is not a template file of the assembly"
+        return "TemplateURL does not name a template file"
+    shown = tail.rsplit("/", 1)[-1]
     if not stack.source:
-        return "TemplateURL names a file, but the template was not read from a folder"
+        return f"TemplateURL ({shown}) cannot be followed: no cloud assembly folder was read"
     root = Path(stack.source).parent
-    asset_hash = tail.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    name = _asset_files(root).get(asset_hash)
+    name = _asset_files(root).get(shown.rsplit(".", 1)[0])
     if name is None:
-        return f"TemplateURL ({tail.rsplit('/', 1)[-1]}) is not a file asset of the assembly"
+        return f"TemplateURL ({shown}) is not a file asset of the cloud assembly"
     file = (root / name).resolve()
     if not file.is_relative_to(root.resolve()):
         return f"TemplateURL's asset {name!r} lies outside the assembly folder"
