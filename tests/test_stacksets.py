@@ -369,3 +369,45 @@ class TestCommands:
         assert main([*argv, "--format", "json"]) == 0
         data = json.loads(capsys.readouterr().out)
         assert data["deployment"] == f"every account in {OU}, eu-west-1, auto-deploy"
+
+
+class TestNesting:
+    def test_a_stack_set_inside_a_member_template_is_read_too(self) -> None:
+        inner = {"Resources": {"Inner": _stack_set(OPEN)}}
+        members = member_stacks(_parent(_stack_set(inner)))
+        assert [m.name for m in members] == ["Org/Set0", "Org/Set0/Inner"]
+        assert "IAMR-TRUST-001" in [f.rule_id for f in check_stack(members[1])]
+
+    def test_a_template_url_cycle_is_read_once(self, tmp_path: Path) -> None:
+        asset_hash = "a" * 64
+        looping = {"Resources": {"Again": _stack_set(TemplateURL=f"https://x/{asset_hash}.json")}}
+        looping["Resources"]["Audit"] = AUDIT["Resources"]["Audit"]
+        root = _assembly(tmp_path, looping)
+        stacks = load_stacks(root)
+        assert [s.name for s in stacks] == ["Org", "Org/Set"]
+
+    def test_stack_sets_of_nested_stacks_are_read(self, tmp_path: Path) -> None:
+        nested = {"Resources": {"Set": _stack_set(OPEN)}}
+        (tmp_path / "Inner.nested.template.json").write_text(json.dumps(nested), encoding="utf-8")
+        parent = {
+            "Resources": {
+                "Inner": {
+                    "Type": "AWS::CloudFormation::Stack",
+                    "Metadata": {"aws:asset:path": "Inner.nested.template.json"},
+                    "Properties": {"TemplateURL": "https://x/y.json"},
+                }
+            }
+        }
+        (tmp_path / "Org.template.json").write_text(json.dumps(parent), encoding="utf-8")
+        manifest = {
+            "version": "48.0.0",
+            "artifacts": {
+                "Org": {
+                    "type": "aws:cloudformation:stack",
+                    "properties": {"templateFile": "Org.template.json"},
+                }
+            },
+        }
+        (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        names = [s.name for s in load_stacks(tmp_path)]
+        assert names == ["Org", "Org/Inner", "Org/Inner/Set"]

@@ -493,17 +493,18 @@ def read_assembly(directory: str | Path, *, _prefix: str = "") -> list[StackTemp
                 except (OSError, UnicodeDecodeError, json.JSONDecodeError):
                     raise InputError(f"{root / extra}: not valid JSON") from None
                 _record_paths(stack, more)
+            first = len(stacks)
             stacks.append(stack)
             stacks.extend(_nested_stacks(stack, root))
-            stacks.extend(_stack_set_members(stack))
+            stacks.extend(_stack_set_members(*stacks[first:]))
     return stacks
 
 
-def _stack_set_members(stack: StackTemplate) -> list[StackTemplate]:
-    """The member templates of the stack's StackSets (:mod:`cdk_iam_roles.stacksets`)."""
+def _stack_set_members(*stacks: StackTemplate) -> list[StackTemplate]:
+    """The member templates of the stacks' StackSets (:mod:`cdk_iam_roles.stacksets`)."""
     from cdk_iam_roles.stacksets import member_stacks  # it imports this module
 
-    return member_stacks(stack)
+    return [member for stack in stacks for member in member_stacks(stack)]
 
 
 def _record_paths(stack: StackTemplate, metadata: object) -> None:

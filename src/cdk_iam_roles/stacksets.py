@@ -212,10 +212,13 @@ def read_member(stack: StackTemplate, logical_id: str) -> StackTemplate | str:
     props = resource.get("Properties") if isinstance(resource, Mapping) else None
     if not isinstance(props, Mapping):
         return "the StackSet has no Properties"
+    source = stack.source
+    template: Mapping[str, Any] | str
     if "TemplateBody" in props:
         template = _read_body(stack.resolver.resolve(props["TemplateBody"]), stack, logical_id)
     elif "TemplateURL" in props:
-        template = _read_url(props["TemplateURL"], stack)
+        found = _read_url(props["TemplateURL"], stack)
+        template, source = found if isinstance(found, tuple) else (found, source)
     else:
         return "the StackSet has neither TemplateBody nor TemplateURL"
     if isinstance(template, str):
@@ -229,7 +232,7 @@ def read_member(stack: StackTemplate, logical_id: str) -> StackTemplate | str:
             name=deployment.stack_set,
             account=None,  # every member account: never the StackSet's own account
             region=region if region and not region.startswith(("unknown", "the ")) else None,
-            source=stack.source,
+            source=source,
         )
     except InputError as exc:
         return f"the member template is not a CloudFormation template ({_reason(exc)})"
@@ -237,16 +240,26 @@ def read_member(stack: StackTemplate, logical_id: str) -> StackTemplate | str:
     return member
 
 
-def member_stacks(stack: StackTemplate) -> list[StackTemplate]:
-    """The member template of every StackSet of ``stack`` that can be read.
+def member_stacks(stack: StackTemplate, *, _seen: set[str] | None = None) -> list[StackTemplate]:
+    """The member template of every StackSet of ``stack`` that can be read, and the members
+    of StackSets inside those (a member template may hold a StackSet too).
 
-    Those that cannot be read are left out here and reported by rule IAMR-SET-009.
+    Those that cannot be read are left out here and reported by rule IAMR-SET-009. A
+    template file reached twice through ``TemplateURL`` (a cycle) is read once.
     """
+    seen = {stack.source} if _seen is None else _seen
     members: list[StackTemplate] = []
-    for logical_id, _ in stack.resources_of_type(STACK_SET_TYPE):
+    for logical_id, resource in stack.resources_of_type(STACK_SET_TYPE):
         member = read_member(stack, logical_id)
-        if isinstance(member, StackTemplate):
-            members.append(member)
+        if not isinstance(member, StackTemplate):
+            continue
+        props = resource.get("Properties")
+        if isinstance(props, Mapping) and "TemplateBody" not in props:  # read from a file
+            if member.source in seen:
+                continue
+            seen.add(member.source)
+        members.append(member)
+        members.extend(member_stacks(member, _seen=seen))
     return members
 
 
@@ -287,7 +300,8 @@ def _url_tail(url: object) -> str | None:
     return None
 
 
-def _read_url(url: object, stack: StackTemplate) -> Mapping[str, Any] | str:
+def _read_url(url: object, stack: StackTemplate) -> tuple[Mapping[str, Any], str] | str:
+    """The template a TemplateURL names and its file, or why it cannot be read."""
     tail = _url_tail(url)
     if tail is None or not tail.endswith(_TEMPLATE_SUFFIXES):
         return "TemplateURL does not name a template file"
@@ -302,7 +316,7 @@ def _read_url(url: object, stack: StackTemplate) -> Mapping[str, Any] | str:
     if not file.is_relative_to(root.resolve()):
         return f"TemplateURL's asset {name!r} lies outside the assembly folder"
     try:
-        return load_template(file).template
+        return load_template(file).template, str(file)
     except InputError as exc:
         return f"the member template cannot be read: {exc}"
 
