@@ -36,10 +36,13 @@ from typing import Any
 from cdk_iam_roles.errors import InputError
 
 __all__ = [
+    "HOLE",
+    "Hole",
     "Resolver",
     "ResourceRef",
     "StackTemplate",
     "Unknown",
+    "hole_marker",
     "is_unresolved",
     "load_stacks",
     "load_template",
@@ -146,6 +149,7 @@ class Resolver:
 
     Args:
         resources: the template's ``Resources`` mapping.
+        mappings: the template's ``Mappings`` (for ``Fn::FindInMap``; default none).
         account: the stack's account ID, or ``None`` when it is not known.
         region: the stack's region, or ``None``.
         parameters: values to use for template parameters (default: none; a parameter
@@ -161,6 +165,10 @@ class Resolver:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     template_parameters: Mapping[str, Any] = field(default_factory=dict)
     use_parameter_defaults: bool = False
+    mappings: Mapping[str, Any] = field(default_factory=dict)
+    # While `resolve_text` runs: the values that could not be known, each rendered in the
+    # text as a hole marker instead of making the whole text unknown.
+    _holes: list[Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def partition(self) -> str | None:
@@ -197,6 +205,40 @@ class Resolver:
             return ResourceRef(name)
         return Unknown(f"Ref {name}")
 
+    def resolve_text(self, value: Any) -> tuple[str, list[Any]] | None:
+        """Resolve a value that CloudFormation turns into text, keeping unknown parts apart.
+
+        ``value`` is a string, or an ``Fn::Sub`` / ``Fn::Join`` (possibly nested) that
+        builds one. Each part that cannot be known offline is written into the text as a
+        hole marker (:func:`hole_marker`) and returned in the list, in marker order, so a
+        caller can parse the text (a policy document written as a JSON string) and then
+        put the unknowns back where they belong. ``None`` when ``value`` does not resolve
+        to text at all.
+
+        Example:
+            >>> text, holes = Resolver().resolve_text({"Fn::Sub": "a-${AWS::AccountId}"})
+            >>> text == "a-" + hole_marker(0), holes[0].description
+            (True, 'AWS::AccountId')
+        """
+        holes: list[Any] = []
+        self._holes = holes
+        try:
+            result = self.resolve(value)
+        finally:
+            self._holes = None
+        return (result, holes) if isinstance(result, str) else None
+
+    def _hole(self, value: Any, via: str = "") -> str | None:
+        """The marker standing for ``value`` in hole mode (``None`` outside it).
+
+        ``via`` names the function the value was substituted by (``Fn::Sub``), so the
+        unknown reads as it would in the object form of the same document.
+        """
+        if self._holes is None:
+            return None
+        self._holes.append(Hole(value, via))
+        return hole_marker(len(self._holes) - 1)
+
     def resolve(self, value: Any) -> Any:
         """Resolve ``value`` recursively; see the module docstring for what stays unknown."""
         if isinstance(value, Mapping):
@@ -232,6 +274,8 @@ class Resolver:
                 return Unknown("Fn::Join over an unknown list")
             if all(isinstance(i, str) for i in items):
                 return sep.join(items)
+            if self._holes is not None:
+                return sep.join(i if isinstance(i, str) else str(self._hole(i)) for i in items)
             missing = [i for i in items if not isinstance(i, str)]
             return Unknown("Fn::Join over " + ", ".join(_describe(i) for i in missing))
         if key == "Fn::Sub":
@@ -250,7 +294,47 @@ class Resolver:
             if isinstance(sep, str) and isinstance(text, str) and sep:
                 return text.split(sep)
             return Unknown("Fn::Split over an unknown string")
+        if key == "Fn::If":
+            return self._if(arg)
+        if key == "Fn::FindInMap":
+            return self._find_in_map(arg)
         return Unknown(key)
+
+    def _if(self, arg: Any) -> Any:
+        """``Fn::If``: known only when both branches resolve to the same value.
+
+        Which branch CloudFormation takes depends on a condition evaluated at deployment;
+        policy documents are read branch by branch by :mod:`cdk_iam_roles.documents`.
+        """
+        if not (isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str)):
+            return Unknown("Fn::If with a malformed argument")
+        # A hole marker counts as a different value in each branch: compare plain values.
+        saved, self._holes = self._holes, None
+        try:
+            yes, no = self.resolve(arg[1]), self.resolve(arg[2])
+        finally:
+            self._holes = saved
+        if yes == no and not is_unresolved(yes):
+            return yes
+        return Unknown(f"Fn::If on condition {arg[0]}")
+
+    def _find_in_map(self, arg: Any) -> Any:
+        """``Fn::FindInMap`` over the template's ``Mappings`` with keys that resolve."""
+        if not (isinstance(arg, list) and len(arg) in (3, 4)):
+            return Unknown("Fn::FindInMap with a malformed argument")
+        keys = [self.resolve(k) for k in arg[:3]]
+        if not all(isinstance(k, str) for k in keys):
+            return Unknown("Fn::FindInMap with a key unknown before deployment")
+        table: Any = self.mappings
+        for k in keys:
+            table = table.get(k) if isinstance(table, Mapping) else None
+        if table is None:
+            # The AWS::LanguageExtensions transform allows a DefaultValue as 4th argument.
+            default = arg[3] if len(arg) == 4 and isinstance(arg[3], Mapping) else None
+            if default is not None and "DefaultValue" in default:
+                return self.resolve(default["DefaultValue"])
+            return Unknown("Fn::FindInMap " + "/".join(keys) + " (no such entry)")
+        return self.resolve(table)
 
     def _sub(self, arg: Any) -> Any:
         extra: Any
@@ -277,6 +361,9 @@ class Resolver:
                 value = self._ref(name)
             if isinstance(value, str):
                 return value
+            marker = self._hole(value, "Fn::Sub")
+            if marker is not None:
+                return marker
             unknown.append(_describe(value))
             return match.group(0)
 
@@ -284,6 +371,37 @@ class Resolver:
         if unknown:
             return Unknown("Fn::Sub over " + ", ".join(unknown))
         return result.replace("${!", "${")
+
+
+@dataclass(frozen=True, slots=True)
+class Hole:
+    """A part of a text that :meth:`Resolver.resolve_text` could not know.
+
+    Args:
+        value: the unknown value (an :class:`Unknown` or a :class:`ResourceRef`).
+        via: the function that substituted it (``"Fn::Sub"``), or ``""`` for a part
+            of an ``Fn::Join``.
+    """
+
+    value: Any
+    via: str = ""
+
+    @property
+    def description(self) -> str:
+        """The value in words, as :class:`Unknown` reasons read."""
+        return _describe(self.value)
+
+
+def hole_marker(index: int) -> str:
+    """The text standing for unknown part ``index`` in :meth:`Resolver.resolve_text`.
+
+    Made of private-use characters, which are valid inside a JSON string and never
+    appear in a template written for IAM.
+    """
+    return f"\ue000{index}\ue001"
+
+
+HOLE = re.compile("\ue000(\\d+)\ue001")
 
 
 def _describe(value: object) -> str:
@@ -318,6 +436,9 @@ class StackTemplate:
     paths: dict[str, str] = field(default_factory=dict)
     source: str = ""
     deployment: str = ""
+    _by_type: tuple[Any, dict[str, list[tuple[str, Mapping[str, Any]]]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_template(
@@ -348,18 +469,45 @@ class StackTemplate:
     def resolver(self) -> Resolver:
         """A resolver for this stack's environment."""
         params = self.template.get("Parameters", {})
+        mappings = self.template.get("Mappings", {})
         return Resolver(
             resources=self.resources,
             account=self.account,
             region=self.region,
             template_parameters=params if isinstance(params, Mapping) else {},
+            mappings=mappings if isinstance(mappings, Mapping) else {},
         )
 
     def resources_of_type(self, *types: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
-        """Logical ID and resource of every resource of one of ``types``."""
-        for logical_id, resource in self.resources.items():
-            if isinstance(resource, Mapping) and resource.get("Type") in types:
+        """Logical ID and resource of every resource of one of ``types``, in template order.
+
+        A resource whose ``Type`` is not a string is of no type (never a crash).
+        """
+        index = self._types_index()
+        if len(types) == 1:
+            yield from index.get(types[0], ())
+            return
+        wanted = set(types)
+        for logical_id, resource in index.get("", ()):
+            if resource.get("Type") in wanted:
                 yield logical_id, resource
+
+    def _types_index(self) -> dict[str, list[tuple[str, Mapping[str, Any]]]]:
+        # Rules ask for one type at a time, many times per template: index once. The ""
+        # entry holds every typed resource in template order. The index is rebuilt when
+        # the Resources mapping is replaced.
+        resources = self.resources
+        cached = self._by_type
+        if cached is not None and cached[0] is resources:
+            return cached[1]
+        index: dict[str, list[tuple[str, Mapping[str, Any]]]] = {"": []}
+        for logical_id, resource in resources.items():
+            kind = resource.get("Type") if isinstance(resource, Mapping) else None
+            if isinstance(kind, str):
+                index.setdefault(kind, []).append((logical_id, resource))
+                index[""].append((logical_id, resource))
+        self._by_type = (resources, index)
+        return index
 
     def path_of(self, logical_id: str) -> str:
         """The construct path of a resource, or ``Stack/LogicalId`` when none is recorded."""

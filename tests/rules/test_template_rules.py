@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import pytest
+from document_cases import DOCUMENT_CASES
 from rule_templates import (
     ACCOUNT,
     GITHUB,
@@ -379,6 +380,9 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]] | tuple[Any, ...]] = {
         "S",
     ),
 }
+
+
+CASES.update(DOCUMENT_CASES)
 
 
 def test_every_template_rule_has_a_case() -> None:
