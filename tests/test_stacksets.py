@@ -411,3 +411,23 @@ class TestNesting:
         (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
         names = [s.name for s in load_stacks(tmp_path)]
         assert names == ["Org", "Org/Inner", "Org/Inner/Set"]
+
+
+class TestMemberFile:
+    def _parent_file(self, tmp_path: Path, name: str) -> StackTemplate:
+        stack_set = _stack_set(AUDIT)
+        stack_set["Metadata"] = {"cdk-iam-roles:member-template-file": name}
+        path = tmp_path / "Org.template.json"
+        path.write_text(json.dumps({"Resources": {"Set": stack_set}}), encoding="utf-8")
+        return load_stacks(path)[0]
+
+    def test_findings_point_at_the_member_file_beside_the_template(self, tmp_path: Path) -> None:
+        (tmp_path / "OrgSetMember.template.json").write_text(json.dumps(AUDIT), encoding="utf-8")
+        (member,) = member_stacks(self._parent_file(tmp_path, "OrgSetMember.template.json"))
+        assert member.source == str(tmp_path / "OrgSetMember.template.json")
+
+    @pytest.mark.parametrize("name", ["../Org.template.json", "missing.json", "/etc/passwd"])
+    def test_other_names_are_ignored(self, tmp_path: Path, name: str) -> None:
+        parent = self._parent_file(tmp_path, name)
+        (member,) = member_stacks(parent)
+        assert member.source == parent.source

@@ -178,8 +178,10 @@ class IamRolesPlugin:
                 source=entry.template_path,
             )
             stacks.append((stack, entry.template_path))
-            # The roles a StackSet deploys to other accounts are checked once, here.
-            stacks.extend((member, entry.template_path) for member in member_stacks(stack))
+            # The roles a StackSet deploys to other accounts are checked once, here; a
+            # finding points at the member stack's own template file when there is one,
+            # so that CDK finds the construct and its acknowledgments.
+            stacks.extend((member, member.source) for member in member_stacks(stack))
         violations: list[cdk.PolicyViolation] = []
         for stack, template_path in stacks:
             for finding in self.findings([stack]):

@@ -48,6 +48,7 @@ from cdk_iam_roles.cfn import ResourceRef, StackTemplate, Unknown, load_template
 from cdk_iam_roles.errors import InputError
 
 __all__ = [
+    "MEMBER_FILE_METADATA",
     "STACK_SET_TYPE",
     "Deployment",
     "Target",
@@ -58,6 +59,8 @@ __all__ = [
 ]
 
 STACK_SET_TYPE = "AWS::CloudFormation::StackSet"
+# Metadata key under which OrgRoleRollout names the member stack's template file.
+MEMBER_FILE_METADATA = "cdk-iam-roles:member-template-file"
 # Template locations a StackSet accepts: TemplateBody (at most 51,200 bytes) or
 # TemplateURL (an S3 URL, at most 1 MB).
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html
@@ -209,13 +212,14 @@ def read_member(stack: StackTemplate, logical_id: str) -> StackTemplate | str:
     ``*.assets.json`` manifests.
     """
     resource = stack.resources.get(logical_id)
-    props = resource.get("Properties") if isinstance(resource, Mapping) else None
-    if not isinstance(props, Mapping):
+    if not isinstance(resource, Mapping) or not isinstance(resource.get("Properties"), Mapping):
         return "the StackSet has no Properties"
+    props = resource["Properties"]
     source = stack.source
     template: Mapping[str, Any] | str
     if "TemplateBody" in props:
         template = _read_body(stack.resolver.resolve(props["TemplateBody"]), stack, logical_id)
+        source = _body_file(resource, stack) or source
     elif "TemplateURL" in props:
         found = _read_url(props["TemplateURL"], stack)
         template, source = found if isinstance(found, tuple) else (found, source)
@@ -283,6 +287,19 @@ def _read_body(body: object, stack: StackTemplate, logical_id: str) -> Mapping[s
             return load_template(file).template
         except InputError as exc:
             return f"TemplateBody cannot be read: {_reason(exc)}"
+
+
+def _body_file(resource: Mapping[str, Any], stack: StackTemplate) -> str | None:
+    """The file OrgRoleRollout also wrote the member template to (``MEMBER_FILE_METADATA``),
+    when it sits beside the stack's template: where findings on member roles point, so
+    that CDK finds their constructs (and their acknowledgments). The text read is always
+    ``TemplateBody``, which is what CloudFormation deploys."""
+    metadata = resource.get("Metadata")
+    name = metadata.get(MEMBER_FILE_METADATA) if isinstance(metadata, Mapping) else None
+    if not isinstance(name, str) or not stack.source or Path(name).name != name:
+        return None
+    file = Path(stack.source).parent / name
+    return str(file) if file.is_file() else None
 
 
 def _url_tail(url: object) -> str | None:

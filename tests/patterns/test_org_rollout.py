@@ -361,3 +361,18 @@ def test_snapshot_of_the_rollout(json_snapshot: Any) -> None:
     )
     template = synth(stack)
     assert {"stack": template, "member": member_of(template)} == json_snapshot
+
+
+def test_a_finding_on_a_member_role_can_be_acknowledged_on_the_role() -> None:
+    from cdk_iam_roles import IamRolesPlugin
+    from cdk_iam_roles.plugin import acknowledge
+
+    stack = new_stack()
+    cdk.Validations.of(stack.node.root).add_plugins(IamRolesPlugin())
+
+    def build(scope: Any) -> None:
+        role = iam.Role(scope, "Open", assumed_by=iam.AnyPrincipal())
+        acknowledge(role, "IAMR-TRUST-001", "a test of acknowledgments in member templates")
+
+    OrgRoleRollout(stack, "Open", organizational_units=[OU], build=build)
+    synth(stack, lint=False)  # no ValidationFailed: the acknowledgment applied

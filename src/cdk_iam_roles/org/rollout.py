@@ -45,6 +45,7 @@ from cdk_iam_roles.patterns._base import construct_path
 from cdk_iam_roles.rules.construct import org_rollout as rules
 from cdk_iam_roles.rules.construct import role as role_rules
 from cdk_iam_roles.rules.model import RuleInfo
+from cdk_iam_roles.stacksets import MEMBER_FILE_METADATA
 from cdk_iam_roles.trust.tokens import is_token
 from cdk_iam_roles.trust.validate import check_account_id, check_plain_text
 
@@ -274,6 +275,9 @@ class OrgRoleRollout(Construct):
             ],
             template_body=cdk.Lazy.uncached_string(_TemplateBody(synthesizer)),
         )
+        # Where the member template is also written: the tools point findings on member
+        # roles there, so acknowledgments on those roles apply (cdk_iam_roles.stacksets).
+        self.stack_set.add_metadata(MEMBER_FILE_METADATA, self.member_stack.template_file)
 
     @property
     def role_names(self) -> tuple[str, ...]:
