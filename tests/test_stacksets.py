@@ -431,3 +431,13 @@ class TestMemberFile:
         parent = self._parent_file(tmp_path, name)
         (member,) = member_stacks(parent)
         assert member.source == parent.source
+
+
+def test_profiles_skips_member_roles_and_says_why() -> None:
+    from cdk_iam_roles.catalog import render_profiles
+
+    stacks = [_parent(_stack_set(AUDIT), account=MANAGEMENT, region="eu-west-1")]
+    stacks += member_stacks(stacks[0])
+    text = render_profiles(build_catalog(stacks))
+    assert "role_arn" not in text
+    assert f"a StackSet deploys it to every account in {OU}, eu-west-1, auto-deploy" in text

@@ -129,6 +129,7 @@ class RoleEntry:
         max_session_display: ``1 h`` or ``unknown (reason)``.
         permissions: the permissions summary.
         findings: the rules' findings on this role.
+        deployment: where a StackSet deploys the role (empty for a role of its own stack).
     """
 
     stack: str
@@ -149,6 +150,7 @@ class RoleEntry:
     max_session_display: str
     permissions: Permissions
     findings: tuple[Finding, ...]
+    deployment: str = ""
 
     @property
     def human_assumable(self) -> bool:
@@ -366,6 +368,7 @@ def _role(
         max_session_display=max_display,
         permissions=_permissions(view, resolver, logical_id, props, attached),
         findings=findings,
+        deployment=stack.deployment,
     )
 
 
