@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from cdk_iam_roles import __version__
-from cdk_iam_roles.cfn import StackTemplate, load_stacks
+from cdk_iam_roles.cfn import StackTemplate
 from cdk_iam_roles.errors import InputError
+from cdk_iam_roles.organisation import load_organisation
 from cdk_iam_roles.rules.engine import check_stack, has_errors
 from cdk_iam_roles.rules.model import Finding, RuleInfo, Severity
 from cdk_iam_roles.rules.org import OrgStandard
@@ -55,7 +56,12 @@ def _positive(text: str) -> int:
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the ``check`` arguments."""
     defaults = RuleSettings()
-    parser.add_argument("path", help="a cdk.out folder, or one template file (JSON or YAML)")
+    parser.add_argument(
+        "path",
+        nargs="+",
+        help="cdk.out folders or template files (JSON or YAML), one per app (read as one "
+        "organisation)",
+    )
     parser.add_argument(
         "--format",
         choices=("text", "json", "sarif"),
@@ -150,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     standard = _org_standard(args.org_standard)
     rules = (*template_rules(), *(standard.rules() if standard is not None else ()))
-    stacks = load_stacks(args.path)
+    stacks = load_organisation(args.path)
     limit = _RANK[Severity(args.min_severity)]
     findings: list[Finding] = []
     for stack in stacks:

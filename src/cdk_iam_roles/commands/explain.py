@@ -31,7 +31,13 @@ HELP = (
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the flags of ``explain`` to ``parser``."""
-    parser.add_argument("path", metavar="PATH", help="a cdk.out folder or a template file")
+    parser.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="+",
+        help="cdk.out folders or template files, one per app (read as one organisation: "
+        "the caller may be a role of one app and the role one of another)",
+    )
     parser.add_argument(
         "--role",
         required=True,
@@ -98,7 +104,8 @@ def run(args: argparse.Namespace) -> int:
     where = stack_set_deployment(app, result.role)
     if args.format == "json":
         data = result.to_dict()
-        data["deployment"] = where or None
+        if where:  # a StackSet member role: where it is deployed
+            data["deployment"] = where
         print(json.dumps(data, indent=2))
     else:
         print(result.to_text())

@@ -15,7 +15,7 @@ import argparse
 import sys
 
 from cdk_iam_roles.catalog import build_catalog, render_profiles
-from cdk_iam_roles.cfn import load_stacks
+from cdk_iam_roles.organisation import load_organisation
 
 NAME = "profiles"
 HELP = "Print ~/.aws/config profiles for the roles that IAM users, roles or accounts assume."
@@ -33,7 +33,12 @@ def _seconds(text: str) -> int:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the profiles options."""
-    parser.add_argument("path", metavar="PATH", help="a cdk.out folder or a template file")
+    parser.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="+",
+        help="cdk.out folders or template files, one per app (read as one organisation)",
+    )
     parser.add_argument(
         "--source-profile",
         default="default",
@@ -60,7 +65,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the profiles; returns the exit code."""
     text = render_profiles(
-        build_catalog(load_stacks(args.path)),
+        build_catalog(load_organisation(args.path)),
         source_profile=args.source_profile,
         mfa_serial=args.mfa_serial,
         region=args.region,
