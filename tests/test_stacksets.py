@@ -4,6 +4,7 @@ commands (check, catalog, explain) reporting member roles once. Pure Python: no 
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -441,3 +442,11 @@ def test_profiles_skips_member_roles_and_says_why() -> None:
     text = render_profiles(build_catalog(stacks))
     assert "role_arn" not in text
     assert f"a StackSet deploys it to every account in {OU}, eu-west-1, auto-deploy" in text
+
+
+def test_a_hostile_logical_id_never_names_a_file(tmp_path: Path) -> None:
+    hostile = "../../" + "x" * 8
+    parent = StackTemplate.from_template({"Resources": {hostile: _stack_set(AUDIT)}}, name="Org")
+    (member,) = member_stacks(parent)
+    assert "Audit" in member.resources
+    assert not (Path(tempfile.gettempdir()).parent / ("x" * 8 + ".template")).exists()

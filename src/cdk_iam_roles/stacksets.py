@@ -218,7 +218,7 @@ def read_member(stack: StackTemplate, logical_id: str) -> StackTemplate | str:
     source = stack.source
     template: Mapping[str, Any] | str
     if "TemplateBody" in props:
-        template = _read_body(stack.resolver.resolve(props["TemplateBody"]), stack, logical_id)
+        template = _read_body(stack.resolver.resolve(props["TemplateBody"]), stack)
         source = _body_file(resource, stack) or source
     elif "TemplateURL" in props:
         found = _read_url(props["TemplateURL"], stack)
@@ -273,7 +273,7 @@ def _reason(exc: InputError) -> str:
     return text.split(": ", 1)[1] if ": " in text else text
 
 
-def _read_body(body: object, stack: StackTemplate, logical_id: str) -> Mapping[str, Any] | str:
+def _read_body(body: object, stack: StackTemplate) -> Mapping[str, Any] | str:
     if isinstance(body, Mapping):
         return body  # a YAML author's mapping: CloudFormation wants text, the meaning is clear
     if not isinstance(body, str):
@@ -281,7 +281,7 @@ def _read_body(body: object, stack: StackTemplate, logical_id: str) -> Mapping[s
     # The text goes through the same loader as every template file (and its limits on
     # hostile input), by way of a private temporary file.
     with tempfile.TemporaryDirectory(prefix="cdk-iam-roles-") as folder:
-        file = Path(folder) / f"{logical_id}.template"
+        file = Path(folder) / "member.template"  # never a name taken from the template
         file.write_text(body, encoding="utf-8")
         try:
             return load_template(file).template
