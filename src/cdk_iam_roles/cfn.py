@@ -424,6 +424,9 @@ class StackTemplate:
         paths: construct path of each logical ID (from the assembly's manifest or the
             resources' ``aws:cdk:path`` metadata).
         source: the file the template came from, for messages.
+        acknowledged: the acknowledgments the app recorded on constructs of this stack
+            (``cdk.Validations.of(c).acknowledge(...)`` writes ``aws:cdk:acknowledged-rules``
+            metadata): construct path → {rule ID as acknowledged → reason}.
         deployment: for the member template of a StackSet, where it is deployed
             ("every account in ou-ab12-34cd5678, eu-west-1, auto-deploy"); empty for a
             stack of its own (see :mod:`cdk_iam_roles.stacksets`).
@@ -435,6 +438,7 @@ class StackTemplate:
     region: str | None = None
     paths: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    acknowledged: dict[str, dict[str, str]] = field(default_factory=dict)
     deployment: str = ""
     _by_type: tuple[Any, dict[str, list[tuple[str, Mapping[str, Any]]]]] | None = field(
         default=None, init=False, repr=False, compare=False
@@ -656,13 +660,22 @@ def _stack_set_members(*stacks: StackTemplate) -> list[StackTemplate]:
 
 
 def _record_paths(stack: StackTemplate, metadata: object) -> None:
-    """Take construct paths from manifest metadata (``aws:cdk:logicalId`` entries)."""
+    """Take construct paths (``aws:cdk:logicalId`` entries) and acknowledgments
+    (``aws:cdk:acknowledged-rules`` entries) from manifest metadata."""
     if not isinstance(metadata, Mapping):
         return
     for path, entries in metadata.items():
         for entry in entries if isinstance(entries, list) else []:
-            if isinstance(entry, Mapping) and entry.get("type") == "aws:cdk:logicalId":
+            if not isinstance(entry, Mapping):
+                continue
+            if entry.get("type") == "aws:cdk:logicalId":
                 stack.paths.setdefault(str(entry.get("data")), str(path).lstrip("/"))
+            elif entry.get("type") == "aws:cdk:acknowledged-rules" and isinstance(
+                entry.get("data"), Mapping
+            ):
+                acks = stack.acknowledged.setdefault(str(path).lstrip("/"), {})
+                for rule_id, reason in entry["data"].items():
+                    acks[str(rule_id)] = str(reason)
 
 
 def _asset_files(root: Path) -> dict[str, str]:

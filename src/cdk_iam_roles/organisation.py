@@ -83,6 +83,8 @@ def _root(name: str) -> str:
 
 
 def _relabel(stack: StackTemplate, label: str) -> None:
-    """Prefix the stack's name and construct paths with its app's label."""
+    """Prefix the stack's name, construct paths and acknowledgment scopes with its app's
+    label (acknowledgments in the assembly's validation report keep their own scopes)."""
     stack.name = f"{label}:{stack.name}"
     stack.paths = {logical: f"{label}:{path}" for logical, path in stack.paths.items()}
+    stack.acknowledged = {f"{label}:{scope}": acks for scope, acks in stack.acknowledged.items()}

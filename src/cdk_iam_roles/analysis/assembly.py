@@ -264,7 +264,9 @@ class App:
         for role in self.roles:
             if principal == role.arn:
                 return role
-        match = re.match(r"^arn:([^:]+):(iam|sts)::(\d{12}):(role|assumed-role)/(.+)$", principal)
+        match = re.fullmatch(
+            r"arn:([^:]+):(iam|sts)::(\d{12}):(role|assumed-role)/(.+)", principal, re.ASCII
+        )
         if match is None:
             return None
         _, _service, account, kind, rest = match.groups()
@@ -586,7 +588,7 @@ def _read_roles(app: App, ctx: _StackContext, managed: _Managed) -> None:
         if trust is not None and trust.get("Statement") and _unreadable(trust):
             trust = None
         duration = ctx.plain.resolve(props.get("MaxSessionDuration", DEFAULT_MAX_SESSION_DURATION))
-        if isinstance(duration, str) and duration.isdigit():
+        if isinstance(duration, str) and duration.isascii() and duration.isdigit():
             duration = int(duration)
         role = RoleInfo(
             stack=ctx.stack.name,
@@ -737,7 +739,7 @@ def _target_arn(ctx: _StackContext, kind: str, value: Any) -> str | Unknown:
     if kind == "AWS::S3::BucketPolicy" and not resolved.startswith("arn:"):
         return f"arn:{ctx.partition}:s3:::{resolved}"
     if kind == "AWS::SQS::QueuePolicy":
-        match = re.match(r"^https://sqs\.([^.]+)\.[^/]+/([^/]+)/([^/]+)$", resolved)
+        match = re.fullmatch(r"https://sqs\.([^.]+)\.[^/]+/([^/]+)/([^/]+)", resolved)
         if match:
             region, account, name = match.groups()
             return f"arn:{ctx.partition}:sqs:{region}:{account}:{name}"
