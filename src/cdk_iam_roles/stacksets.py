@@ -48,7 +48,9 @@ from cdk_iam_roles.cfn import ResourceRef, StackTemplate, Unknown, load_template
 from cdk_iam_roles.errors import InputError
 
 __all__ = [
+    "MEMBER_ACKNOWLEDGMENTS_METADATA",
     "MEMBER_FILE_METADATA",
+    "MEMBER_PATHS_METADATA",
     "STACK_SET_TYPE",
     "Deployment",
     "Target",
@@ -61,6 +63,11 @@ __all__ = [
 STACK_SET_TYPE = "AWS::CloudFormation::StackSet"
 # Metadata key under which OrgRoleRollout names the member stack's template file.
 MEMBER_FILE_METADATA = "cdk-iam-roles:member-template-file"
+# Metadata key under which OrgRoleRollout records the acknowledgments made on member
+# constructs (construct path → {acknowledged rule ID → reason}).
+MEMBER_ACKNOWLEDGMENTS_METADATA = "cdk-iam-roles:member-acknowledgments"
+# ... and the construct path of each member resource (logical ID → construct path).
+MEMBER_PATHS_METADATA = "cdk-iam-roles:member-paths"
 # Template locations a StackSet accepts: TemplateBody (at most 51,200 bytes) or
 # TemplateURL (an S3 URL, at most 1 MB).
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html
@@ -241,7 +248,26 @@ def read_member(stack: StackTemplate, logical_id: str) -> StackTemplate | str:
     except InputError as exc:
         return f"the member template is not a CloudFormation template ({_reason(exc)})"
     member.deployment = deployment.describe()
+    member.acknowledged = _acknowledgments(resource)
+    metadata = resource.get("Metadata")
+    paths = metadata.get(MEMBER_PATHS_METADATA) if isinstance(metadata, Mapping) else None
+    for logical_id, path in paths.items() if isinstance(paths, Mapping) else ():
+        if isinstance(path, str) and logical_id in member.resources:
+            member.paths.setdefault(logical_id, path)
     return member
+
+
+def _acknowledgments(resource: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """The acknowledgments OrgRoleRollout recorded for member constructs (only strings)."""
+    metadata = resource.get("Metadata")
+    data = metadata.get(MEMBER_ACKNOWLEDGMENTS_METADATA) if isinstance(metadata, Mapping) else None
+    found: dict[str, dict[str, str]] = {}
+    for scope, acks in data.items() if isinstance(data, Mapping) else ():
+        if isinstance(scope, str) and isinstance(acks, Mapping):
+            entries = {k: v for k, v in acks.items() if isinstance(k, str) and isinstance(v, str)}
+            if entries:
+                found[scope] = entries
+    return found
 
 
 def member_stacks(stack: StackTemplate, *, _seen: set[str] | None = None) -> list[StackTemplate]:

@@ -376,3 +376,24 @@ def test_a_finding_on_a_member_role_can_be_acknowledged_on_the_role() -> None:
 
     OrgRoleRollout(stack, "Open", organizational_units=[OU], build=build)
     synth(stack, lint=False)  # no ValidationFailed: the acknowledgment applied
+
+
+def test_check_and_the_plugin_agree_on_an_acknowledged_member_role(tmp_path: Path) -> None:
+    from cdk_iam_roles import IamRolesPlugin
+    from cdk_iam_roles.cli import main
+    from cdk_iam_roles.plugin import acknowledge
+
+    app = cdk.App(outdir=str(tmp_path), analytics_reporting=False)
+    cdk.Validations.of(app).add_plugins(IamRolesPlugin())
+    stack = cdk.Stack(app, "Org", env=cdk.Environment(account=ACCOUNT, region=REGION))
+
+    def build(scope: Any) -> None:
+        role = iam.Role(scope, "Open", assumed_by=iam.AnyPrincipal())
+        acknowledge(role, "IAMR-TRUST-001", "a test of acknowledgments in member templates")
+
+    OrgRoleRollout(stack, "Open", organizational_units=[OU], build=build)
+    app.synth()  # the plugin accepts the acknowledged finding
+    (member,) = [s for s in load_stacks(tmp_path) if s.deployment]
+    assert member.path_of(next(iter(member.resources))) == "Org/Open/Member/Open/Resource"
+    assert main(["check", str(tmp_path)]) == 0  # and so does check
+    assert main(["check", str(tmp_path), "--ignore-acknowledgments"]) == 1

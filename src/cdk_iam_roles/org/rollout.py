@@ -45,7 +45,11 @@ from cdk_iam_roles.patterns._base import construct_path
 from cdk_iam_roles.rules.construct import org_rollout as rules
 from cdk_iam_roles.rules.construct import role as role_rules
 from cdk_iam_roles.rules.model import RuleInfo
-from cdk_iam_roles.stacksets import MEMBER_FILE_METADATA
+from cdk_iam_roles.stacksets import (
+    MEMBER_ACKNOWLEDGMENTS_METADATA,
+    MEMBER_FILE_METADATA,
+    MEMBER_PATHS_METADATA,
+)
 from cdk_iam_roles.trust.tokens import is_token
 from cdk_iam_roles.trust.validate import check_account_id, check_plain_text
 
@@ -67,6 +71,8 @@ _STACK_SET_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html
 TEMPLATE_BODY_MAX_BYTES = 51_200
 _DESCRIPTION_MAX = 1024
+# The construct metadata that cdk.Validations.of(c).acknowledge(...) writes.
+ACKNOWLEDGED_RULES = "aws:cdk:acknowledged-rules"
 
 # Rollouts of each app (keyed by the construct tree's root), to find role names that two
 # rollouts would both create in one account.
@@ -120,6 +126,40 @@ class _TemplateBody:
 
     def produce(self, context: cdk.IResolveContext) -> str | None:
         return self._synthesizer.template_body
+
+
+@jsii.implements(cdk.IAnyProducer)
+class _MemberAcknowledgments:
+    """Construct path → {acknowledged rule ID → reason} of the member constructs."""
+
+    def __init__(self, member: cdk.Stack) -> None:
+        self._member = member
+
+    def produce(self, context: cdk.IResolveContext) -> Any:
+        found: dict[str, dict[str, str]] = {}
+        for construct in self._member.node.find_all():
+            for entry in construct.node.metadata:
+                if entry.type == ACKNOWLEDGED_RULES and isinstance(entry.data, dict):
+                    acks = found.setdefault(construct.node.path, {})
+                    acks.update({str(k): str(v) for k, v in entry.data.items()})
+        return found or None  # nothing acknowledged: no metadata entry
+
+
+@jsii.implements(cdk.IAnyProducer)
+class _MemberPaths:
+    """Logical ID → construct path of each resource of the member template."""
+
+    def __init__(self, member: cdk.Stack) -> None:
+        self._member = member
+
+    def produce(self, context: cdk.IResolveContext) -> Any:
+        found: dict[str, str] = {}
+        for construct in self._member.node.find_all():
+            if isinstance(construct, cdk.CfnResource):
+                logical_id = self._member.resolve(construct.logical_id)
+                if isinstance(logical_id, str):
+                    found[logical_id] = construct.node.path
+        return found or None
 
 
 @jsii.implements(IValidation)
@@ -278,6 +318,18 @@ class OrgRoleRollout(Construct):
         # Where the member template is also written: the tools point findings on member
         # roles there, so acknowledgments on those roles apply (cdk_iam_roles.stacksets).
         self.stack_set.add_metadata(MEMBER_FILE_METADATA, self.member_stack.template_file)
+        # The member stack is no artifact, so its acknowledgments do not reach the
+        # manifest: record them here for `cdk-iam-roles check` (the plugin sees them
+        # through CDK), so both give the same verdict.
+        self.stack_set.add_metadata(
+            MEMBER_ACKNOWLEDGMENTS_METADATA,
+            cdk.Lazy.uncached_any(_MemberAcknowledgments(self.member_stack)),
+        )
+        # Construct paths of the member resources, so that findings name the constructs
+        # (and acknowledgments on them match) even without aws:cdk:path metadata.
+        self.stack_set.add_metadata(
+            MEMBER_PATHS_METADATA, cdk.Lazy.uncached_any(_MemberPaths(self.member_stack))
+        )
 
     @property
     def role_names(self) -> tuple[str, ...]:
