@@ -1,6 +1,6 @@
 """Every ```python sample in README.md and docs/ runs (samples of one file share a namespace).
 
-Samples run in a fresh folder holding ``cdk.out``: the examples app, synthesized once, so
+Samples run in a fresh folder holding ``cdk.out``: a copy of the examples app, synthesized once, so
 that samples reading an assembly (``load_stacks("cdk.out")``) work as a reader's would
 after ``make synth``.
 """
@@ -8,6 +8,7 @@ after ``make synth``.
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -38,7 +39,9 @@ def examples_assembly(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_samples_run(
     doc: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, examples_assembly: Path
 ) -> None:
-    (tmp_path / "cdk.out").symlink_to(examples_assembly, target_is_directory=True)
+    # A copy, not a link: a sample that synthesizes its own app into ./cdk.out (the explain
+    # guide does) must not replace the examples assembly that later samples read.
+    shutil.copytree(examples_assembly, tmp_path / "cdk.out")
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": f"docs_{doc.stem}"}
     for number, match in enumerate(BLOCK.finditer(doc.read_text(encoding="utf-8")), 1):

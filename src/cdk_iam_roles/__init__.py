@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from cdk_iam_roles.errors import CdkIamRolesError, InputError, Problem, RoleConfigError
 
 if TYPE_CHECKING:
+    from cdk_iam_roles.org.rollout import OrgRoleRollout
     from cdk_iam_roles.patterns.cross_account import CrossAccountRole
     from cdk_iam_roles.patterns.elevated_user import ElevatedUserRole, identity_center_role_arn
     from cdk_iam_roles.patterns.federated import FederatedRole
@@ -48,6 +49,7 @@ _LAZY: dict[str, str] = {
     "GitHubActions": "cdk_iam_roles.trust.identities",
     "GitLabCI": "cdk_iam_roles.trust.identities",
     "IamRolesPlugin": "cdk_iam_roles.plugin",
+    "OrgRoleRollout": "cdk_iam_roles.org.rollout",
     "OrgStandard": "cdk_iam_roles.rules.org",
     "ServiceLinkedRole": "cdk_iam_roles.patterns.service_linked",
     "ServiceRole": "cdk_iam_roles.patterns.service",
@@ -69,6 +71,7 @@ __all__ = [
     "GitLabCI",
     "IamRolesPlugin",
     "InputError",
+    "OrgRoleRollout",
     "OrgStandard",
     "Problem",
     "RoleConfigError",

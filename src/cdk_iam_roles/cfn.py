@@ -427,6 +427,9 @@ class StackTemplate:
         acknowledged: the acknowledgments the app recorded on constructs of this stack
             (``cdk.Validations.of(c).acknowledge(...)`` writes ``aws:cdk:acknowledged-rules``
             metadata): construct path → {rule ID as acknowledged → reason}.
+        deployment: for the member template of a StackSet, where it is deployed
+            ("every account in ou-ab12-34cd5678, eu-west-1, auto-deploy"); empty for a
+            stack of its own (see :mod:`cdk_iam_roles.stacksets`).
     """
 
     name: str
@@ -436,6 +439,7 @@ class StackTemplate:
     paths: dict[str, str] = field(default_factory=dict)
     source: str = ""
     acknowledged: dict[str, dict[str, str]] = field(default_factory=dict)
+    deployment: str = ""
     _by_type: tuple[Any, dict[str, list[tuple[str, Mapping[str, Any]]]]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -641,9 +645,18 @@ def read_assembly(directory: str | Path, *, _prefix: str = "") -> list[StackTemp
                 except (OSError, UnicodeDecodeError, json.JSONDecodeError):
                     raise InputError(f"{root / extra}: not valid JSON") from None
                 _record_paths(stack, more)
+            first = len(stacks)
             stacks.append(stack)
             stacks.extend(_nested_stacks(stack, root))
+            stacks.extend(_stack_set_members(*stacks[first:]))
     return stacks
+
+
+def _stack_set_members(*stacks: StackTemplate) -> list[StackTemplate]:
+    """The member templates of the stacks' StackSets (:mod:`cdk_iam_roles.stacksets`)."""
+    from cdk_iam_roles.stacksets import member_stacks  # it imports this module
+
+    return [member for stack in stacks for member in member_stacks(stack)]
 
 
 def _record_paths(stack: StackTemplate, metadata: object) -> None:
@@ -745,4 +758,5 @@ def load_stacks(path: str | Path) -> list[StackTemplate]:
         return stacks
     if not target.exists():
         raise InputError(f"{target}: no such file or folder")
-    return [load_template(target)]
+    stack = load_template(target)
+    return [stack, *_stack_set_members(stack)]

@@ -45,6 +45,7 @@ from cdk_iam_roles.rules.org import OrgStandard
 from cdk_iam_roles.rules.registry import rule as catalog_rule
 from cdk_iam_roles.rules.registry import template_rules
 from cdk_iam_roles.rules.view import RuleSettings
+from cdk_iam_roles.stacksets import member_stacks
 from cdk_iam_roles.trust.tokens import is_token
 
 __all__ = ["PLUGIN_NAME", "IamRolesPlugin", "OrgStandard", "acknowledge", "acknowledgment_id"]
@@ -170,6 +171,10 @@ class IamRolesPlugin:
                 source=entry.template_path,
             )
             stacks.append((stack, entry.template_path))
+            # The roles a StackSet deploys to other accounts are checked once, here; a
+            # finding points at the member stack's own template file when there is one,
+            # so that CDK finds the construct and its acknowledgments.
+            stacks.extend((member, member.source) for member in member_stacks(stack))
         violations: list[cdk.PolicyViolation] = []
         for stack, template_path in stacks:
             for finding in self.findings([stack]):

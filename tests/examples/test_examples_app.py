@@ -241,3 +241,18 @@ def test_federated_role_matches_any_of_several_saml_values(
     capsys.readouterr()
     assert main([*argv, "--claim", "edupersonaffiliation=staff,sales"]) == 1
     assert "[saml-attribute-wrong]" in capsys.readouterr().out
+
+
+def test_the_org_rollout_member_template_is_read_once_and_clean(assembly: Path) -> None:
+    """The StackSet example: its member template is in the assembly, read as a stack of
+    its own (every member account, never the management account), with no finding."""
+    from cdk_iam_roles.rules.engine import check_stack
+
+    stacks = load_stacks(assembly)
+    (member,) = [s for s in stacks if s.deployment]
+    assert member.name == "OrgRollout/SecurityAudit/StackSet"
+    assert member.account is None
+    assert member.deployment == "every account in ou-ab12-34cd5678, eu-west-1, auto-deploy"
+    names = [r["Properties"]["RoleName"] for _, r in member.resources_of_type("AWS::IAM::Role")]
+    assert names == ["org-security-audit"]
+    assert check_stack(member) == []

@@ -7,6 +7,7 @@ non-compliant role and stays silent on the compliant one.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -57,6 +58,17 @@ def _function(role_ref: dict[str, Any]) -> dict[str, Any]:
             "Runtime": "python3.12",
             "Handler": "i.h",
             "Code": {"ZipFile": "x"},
+        },
+    }
+
+
+def _stack_set(body: Any) -> dict[str, Any]:
+    return {
+        "Type": "AWS::CloudFormation::StackSet",
+        "Properties": {
+            "StackSetName": "s",
+            "PermissionModel": "SELF_MANAGED",
+            "TemplateBody": body,
         },
     }
 
@@ -406,6 +418,11 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]] | tuple[Any, ...]] = {
                 )
             )
         ),
+    ),
+    "IAMR-SET-009": (
+        template(S=_stack_set({"Ref": "MemberTemplate"})),
+        template(S=_stack_set(json.dumps(template(R=role(statement(LAMBDA)))))),
+        "S",
     ),
 }
 

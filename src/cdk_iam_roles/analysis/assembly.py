@@ -36,7 +36,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,7 @@ from cdk_iam_roles.cfn import (
 )
 from cdk_iam_roles.documents import DocumentKind, listed_document, read_policy_document
 from cdk_iam_roles.errors import InputError
+from cdk_iam_roles.organisation import load_organisation
 
 __all__ = [
     "App",
@@ -507,14 +508,18 @@ def _strip_resource(path: str) -> str:
     return path[: -len("/Resource")] if path.endswith("/Resource") else path
 
 
-def _load(source: str | Path | Mapping[str, Any], name: str) -> list[StackTemplate]:
+def _load(
+    source: str | Path | Mapping[str, Any] | Sequence[str | Path], name: str
+) -> list[StackTemplate]:
     if isinstance(source, Mapping):
         return [StackTemplate.from_template(source, name=name)]
-    return load_stacks(source)
+    if isinstance(source, (str, Path)):
+        return load_stacks(source)
+    return load_organisation(list(source))  # several apps, read as one organisation
 
 
 def load_app(
-    source: str | Path | Mapping[str, Any],
+    source: str | Path | Mapping[str, Any] | Sequence[str | Path],
     *,
     account: str | None = None,
     region: str | None = None,
@@ -523,8 +528,9 @@ def load_app(
     """Read a ``cdk.out`` folder, a template file or a template mapping into an :class:`App`.
 
     Args:
-        source: a cloud assembly folder, a template file (JSON or YAML) or a parsed
-            template. Required.
+        source: a cloud assembly folder, a template file (JSON or YAML), a parsed
+            template, or a list of folders and files (several apps read as one
+            organisation: a caller in one app, the role in another). Required.
         account: the account to assume for stacks whose environment does not say.
             Default ``None`` (unknown: ARNs with it stay unknown or marked placeholders).
         region: the region to assume likewise. Default ``None``.

@@ -13,6 +13,7 @@ import html
 
 from cdk_iam_roles._printable import one_line
 from cdk_iam_roles.catalog._text import (
+    environment_line,
     findings_line,
     permission_lines,
     plural,
@@ -200,7 +201,7 @@ def render_html(catalog: Catalog, *, title: str = "IAM role catalog") -> str:
     parts.extend(_card(role, risk) for role, risk in rated)
     parts.append("<nav><h2>Stacks</h2><ul>")
     for stack in catalog.stacks:
-        env = "/".join(v for v in (stack.account, stack.region) if v) or "environment-agnostic"
+        env = environment_line(stack)
         patterns = ", ".join(f"{p} {len(roles)}" for p, roles in stack.by_pattern())
         counts_text = plural(len(stack.roles), "role") + (f": {patterns}" if patterns else "")
         parts.append(

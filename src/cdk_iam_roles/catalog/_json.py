@@ -79,6 +79,7 @@ def catalog_data(catalog: Catalog) -> dict[str, Any]:
                 "name": stack.name,
                 "account": stack.account,
                 "region": stack.region,
+                "deployment": stack.deployment or None,
                 "roles": [role_data(r) for r in stack.roles],
             }
             for stack in catalog.stacks

@@ -6,6 +6,7 @@ import re
 
 from cdk_iam_roles._printable import one_line
 from cdk_iam_roles.catalog._text import (
+    environment_line,
     findings_line,
     permission_lines,
     plural,
@@ -67,7 +68,7 @@ def render_markdown(catalog: Catalog) -> str:
             )
         out.append("")
     for stack in catalog.stacks:
-        env = "/".join(v for v in (stack.account, stack.region) if v) or "environment-agnostic"
+        env = environment_line(stack)
         out += [
             f"## Stack {escape_md(stack.name)}",
             "",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from cdk_iam_roles.catalog.model import Catalog, Permissions, RoleEntry
+from cdk_iam_roles.catalog.model import Catalog, Permissions, RoleEntry, StackEntry
 from cdk_iam_roles.rules import Severity
 
 __all__ = [
     "SHOWN_ACTIONS",
+    "environment_line",
     "findings_line",
     "permission_lines",
     "plural",
@@ -42,6 +43,14 @@ def who_lines(role: RoleEntry) -> list[str]:
         lines.append(f"trust policy {role.trust_unknown}")
     lines.extend(role.trust_denies)
     return lines or ["nobody (no Allow statement)"]
+
+
+def environment_line(stack: StackEntry) -> str:
+    """``111111111111/eu-west-1``, ``environment-agnostic``, or for the member template
+    of a StackSet, where it is deployed (its account is every member account)."""
+    if stack.deployment:
+        return f"StackSet member template, deployed to {stack.deployment}"
+    return "/".join(v for v in (stack.account, stack.region) if v) or "environment-agnostic"
 
 
 def plural(count: int, noun: str) -> str:

@@ -129,6 +129,7 @@ class RoleEntry:
         max_session_display: ``1 h`` or ``unknown (reason)``.
         permissions: the permissions summary.
         findings: the rules' findings on this role.
+        deployment: where a StackSet deploys the role (empty for a role of its own stack).
     """
 
     stack: str
@@ -149,6 +150,7 @@ class RoleEntry:
     max_session_display: str
     permissions: Permissions
     findings: tuple[Finding, ...]
+    deployment: str = ""
 
     @property
     def human_assumable(self) -> bool:
@@ -190,12 +192,17 @@ class RoleEntry:
 
 @dataclass(frozen=True, slots=True)
 class StackEntry:
-    """A stack of the catalog with its roles."""
+    """A stack of the catalog with its roles.
+
+    ``deployment`` says where a StackSet deploys a member template (empty for a stack of
+    its own): its roles are listed once, whatever the number of accounts.
+    """
 
     name: str
     account: str | None
     region: str | None
     roles: tuple[RoleEntry, ...]
+    deployment: str = ""
 
     def by_pattern(self) -> list[tuple[str, list[RoleEntry]]]:
         """The stack's roles grouped by pattern, in :data:`PATTERNS` order."""
@@ -274,7 +281,9 @@ def build_catalog(
             for logical_id, resource in stack.resources_of_type("AWS::IAM::Role")
         ]
         roles.sort(key=lambda r: (PATTERNS.index(r.pattern), r.path, r.logical_id))
-        entries.append(StackEntry(stack.name, stack.account, stack.region, tuple(roles)))
+        entries.append(
+            StackEntry(stack.name, stack.account, stack.region, tuple(roles), stack.deployment)
+        )
     return Catalog(tuple(entries), tuple(all_findings))
 
 
@@ -359,6 +368,7 @@ def _role(
         max_session_display=max_display,
         permissions=_permissions(view, resolver, logical_id, props, attached),
         findings=findings,
+        deployment=stack.deployment,
     )
 
 

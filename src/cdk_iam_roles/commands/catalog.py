@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 from cdk_iam_roles.catalog import FORMATS, build_catalog, render
-from cdk_iam_roles.cfn import load_stacks
 from cdk_iam_roles.errors import InputError
+from cdk_iam_roles.organisation import load_organisation
 
 NAME = "catalog"
 HELP = "List who can assume each role, on which conditions, for how long, with what permissions."
@@ -33,7 +33,12 @@ examples:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the catalog options."""
-    parser.add_argument("path", metavar="PATH", help="a cdk.out folder or a template file")
+    parser.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="+",
+        help="cdk.out folders or template files, one per app (read as one organisation)",
+    )
     parser.add_argument(
         "--format",
         choices=list(FORMATS),
@@ -45,7 +50,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build and print (or write) the catalog; returns the exit code."""
-    text = render(build_catalog(load_stacks(args.path)), args.format)
+    text = render(build_catalog(load_organisation(args.path)), args.format)
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")

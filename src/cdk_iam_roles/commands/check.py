@@ -29,8 +29,9 @@ from typing import Any
 
 from cdk_iam_roles import __version__
 from cdk_iam_roles._printable import one_line
-from cdk_iam_roles.cfn import StackTemplate, load_stacks
+from cdk_iam_roles.cfn import StackTemplate
 from cdk_iam_roles.errors import InputError
+from cdk_iam_roles.organisation import load_organisation
 from cdk_iam_roles.rules.acknowledgments import (
     Acknowledgment,
     Acknowledgments,
@@ -42,6 +43,7 @@ from cdk_iam_roles.rules.model import Finding, RuleInfo, Severity
 from cdk_iam_roles.rules.org import OrgStandard
 from cdk_iam_roles.rules.registry import all_rules, template_rules
 from cdk_iam_roles.rules.view import RuleSettings
+from cdk_iam_roles.stacksets import describe_all
 
 __all__ = ["HELP", "NAME", "configure", "run", "sarif_report"]
 
@@ -80,7 +82,12 @@ def _positive(text: str) -> int:
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the ``check`` arguments."""
     defaults = RuleSettings()
-    parser.add_argument("path", help="a cdk.out folder, or one template file (JSON or YAML)")
+    parser.add_argument(
+        "path",
+        nargs="+",
+        help="cdk.out folders or template files (JSON or YAML), one per app (read as one "
+        "organisation)",
+    )
     parser.add_argument(
         "--format",
         choices=("text", "json", "sarif"),
@@ -180,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     standard = _org_standard(args.org_standard)
     rules = (*template_rules(), *(standard.rules() if standard is not None else ()))
-    stacks = load_stacks(args.path)
+    stacks = load_organisation(args.path)
     limit = _RANK[Severity(args.min_severity)]
     found: list[Finding] = []
     for stack in stacks:
@@ -188,7 +195,9 @@ def run(args: argparse.Namespace) -> int:
     acks = (
         Acknowledgments()
         if args.ignore_acknowledgments
-        else read_acknowledgments(stacks, args.path)
+        else Acknowledgments.of(
+            [ack for path in args.path for ack in read_acknowledgments(stacks, path).all()]
+        )
     )
     findings, acknowledged = split_acknowledged(found, acks)
     shown = [f for f in findings if _RANK[f.severity] <= limit]
@@ -251,6 +260,11 @@ def text_report(
         lines.append(f"{'ACK':7} {f.rule_id:16} {where}")
         scope = one_line(ack.scope) or "the app"
         lines.append(f"{'':7} {'':16} acknowledged on {scope}: {one_line(ack.reason)}")
+    for name, where in describe_all(stacks):
+        lines.append(
+            f"StackSet member template {one_line(name)}: checked once, deployed to "
+            f"{one_line(where)}"
+        )
     s = _summary(stacks, findings)
     lines.append(
         f"{s['errors']} error(s), {s['warnings']} warning(s), {s['info']} info"
@@ -266,10 +280,12 @@ def json_report(
     *,
     acknowledged: Sequence[Acknowledged] = (),
 ) -> dict[str, Any]:
-    """Findings as JSON data: ``{"tool", "version", "summary", "findings", "acknowledged"}``.
+    """Findings as JSON data: ``{"tool", "version", "summary", "findings", "acknowledged",
+    "stack_sets"}``.
 
     ``findings`` are those that count; ``acknowledged`` lists each accepted finding with
-    its ``acknowledgment`` (``rule_id``, ``scope``, ``reason``).
+    its ``acknowledgment`` (``rule_id``, ``scope``, ``reason``); ``stack_sets`` each
+    StackSet member template checked, with where it is deployed.
     """
     summary = _summary(stacks, findings)
     summary["acknowledged"] = len(acknowledged)
@@ -279,6 +295,7 @@ def json_report(
         "summary": summary,
         "findings": [f.as_dict() for f in findings],
         "acknowledged": [{**f.as_dict(), "acknowledgment": a.as_dict()} for f, a in acknowledged],
+        "stack_sets": [{"stack": n, "deployment": d} for n, d in describe_all(stacks)],
     }
 
 

@@ -19,7 +19,7 @@ import argparse
 import json
 import re
 
-from cdk_iam_roles.analysis.assembly import load_app
+from cdk_iam_roles.analysis.assembly import App, load_app
 from cdk_iam_roles.analysis.explain import Caller, explain, parse_duration, parse_pairs
 from cdk_iam_roles.errors import InputError
 
@@ -44,7 +44,13 @@ examples:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the flags of ``explain`` to ``parser``."""
-    parser.add_argument("path", metavar="PATH", help="a cdk.out folder or a template file")
+    parser.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="+",
+        help="cdk.out folders or template files, one per app (read as one organisation: "
+        "the caller may be a role of one app and the role one of another)",
+    )
     parser.add_argument(
         "--role",
         required=True,
@@ -138,8 +144,28 @@ def run(args: argparse.Namespace) -> int:
     )
     app = load_app(args.path, account=args.account, region=args.region)
     result = explain(app, args.role, caller, action=args.action, resource=args.resource)
+    where = stack_set_deployment(app, result.role)
     if args.format == "json":
-        print(json.dumps(result.to_dict(), indent=2))
+        data = result.to_dict()
+        if where:  # a StackSet member role: where it is deployed
+            data["deployment"] = where
+        print(json.dumps(data, indent=2))
     else:
         print(result.to_text())
+        if where:
+            print(
+                f"Deployed by a StackSet to {where}: the same role exists in each of these "
+                "accounts (its account is unknown here, never the StackSet's own account)."
+            )
     return result.exit_code
+
+
+def stack_set_deployment(app: App, role_path: str) -> str:
+    """Where the StackSet that deploys the role goes, or ``""`` for a role of its own stack.
+
+    Example:
+        >>> stack_set_deployment(load_app({"Resources": {}}), "Template/R")
+        ''
+    """
+    names = {role.stack for role in app.roles if role.path == role_path}
+    return next((s.deployment for s in app.stacks if s.name in names and s.deployment), "")

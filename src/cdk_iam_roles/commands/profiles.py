@@ -16,7 +16,7 @@ import argparse
 import sys
 
 from cdk_iam_roles.catalog import ProfileOptions, build_catalog, profile_report
-from cdk_iam_roles.cfn import load_stacks
+from cdk_iam_roles.organisation import load_organisation
 
 NAME = "profiles"
 HELP = "Print ~/.aws/config profiles for the roles that IAM users, roles or accounts assume."
@@ -43,7 +43,12 @@ def _seconds(text: str) -> int:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the profiles options."""
-    parser.add_argument("path", metavar="PATH", help="a cdk.out folder or a template file")
+    parser.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="+",
+        help="cdk.out folders or template files, one per app (read as one organisation)",
+    )
     parser.add_argument(
         "--source-profile",
         default="default",
@@ -76,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         duration_seconds=args.duration_seconds,
         user_name=args.user_name,
     )
-    report = profile_report(build_catalog(load_stacks(args.path)), options)
+    report = profile_report(build_catalog(load_organisation(args.path)), options)
     for skipped in report.skipped:
         print(f"cdk-iam-roles: {skipped.warning}", file=sys.stderr)
     sys.stdout.write(report.text)
