@@ -36,10 +36,21 @@ HELP = (
     "(offline, proved or shown by a witness request)."
 )
 
-_ACCOUNT = re.compile(r"^\d{12}$")
+EPILOG = """\
+exit codes:
+  0  no role admits a principal outside the zone of trust
+  1  a role admits one (or could not be decided) and is not acknowledged
+  2  unusable input (one line on stderr)
+
+examples:
+  cdk-iam-roles access cdk.out --trusted-account 111111111111 --trusted-org o-abc123def4
+  cdk-iam-roles access cdk.out --trusted-org o-abc123def4 --acknowledge Vendor/Role=vendor
+"""
+
+_ACCOUNT = re.compile(r"\d{12}", re.ASCII)
 # Organization IDs: "o-" and 10 to 32 lower-case letters or digits.
 # https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html
-_ORG = re.compile(r"^o-[a-z0-9]{10,32}$")
+_ORG = re.compile(r"o-[a-z0-9]{10,32}", re.ASCII)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -105,10 +116,10 @@ def _acknowledgements(args: argparse.Namespace) -> dict[str, str]:
 
 def _validate(accounts: Sequence[str], orgs: Sequence[str]) -> None:
     for account in accounts:
-        if not _ACCOUNT.match(account):
+        if not _ACCOUNT.fullmatch(account):
             raise InputError(f"--trusted-account {account!r}: expected 12 digits")
     for org in orgs:
-        if not _ORG.match(org):
+        if not _ORG.fullmatch(org):
             raise InputError(
                 f"--trusted-org {org!r}: expected an organization ID like o-abc123defg"
             )

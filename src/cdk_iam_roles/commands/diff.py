@@ -35,6 +35,17 @@ HELP = (
     "that the change grants no new access, or show a request it newly allows."
 )
 
+EPILOG = """\
+exit codes:
+  0  no role gains access (proved for every role)
+  1  a role gains access, or whether it does could not be decided (unknown)
+  2  unusable input (one line on stderr)
+
+examples:
+  cdk-iam-roles diff base/cdk.out cdk.out
+  cdk-iam-roles diff main.template.yaml branch.template.yaml --format md > comment.md
+"""
+
 _RENDER = {"text": render_text, "json": render_json, "md": render_markdown, "sarif": render_sarif}
 
 

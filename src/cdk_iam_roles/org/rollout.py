@@ -60,13 +60,13 @@ __all__ = ["OrgRoleRollout"]
 # (^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$). Sources:
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html
 # https://docs.aws.amazon.com/organizations/latest/APIReference/API_OrganizationalUnit.html
-_OU = re.compile(r"^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$")
-_ROOT = re.compile(r"^r-[0-9a-z]{4,32}$")
+_OU = re.compile(r"ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}", re.ASCII)
+_ROOT = re.compile(r"r-[0-9a-z]{4,32}", re.ASCII)
 # Region names: "eu-west-1", "us-gov-west-1", "cn-north-1", "ap-southeast-5" …
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}", re.ASCII)
 # StackSetName: a letter, then letters, digits and hyphens, at most 128.
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html
-_STACK_SET_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
+_STACK_SET_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,127}", re.ASCII)
 # TemplateBody holds at most 51,200 bytes (TemplateURL: 1 MB).
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html
 TEMPLATE_BODY_MAX_BYTES = 51_200
@@ -393,7 +393,7 @@ def _check_targets(
     if not ous and not bag.problems:
         _add(bag, rules.NO_TARGET, "organizational_units", "is empty", ous)
     for ou in ous:
-        if not is_token(ou) and not (_OU.match(ou) or _ROOT.match(ou)):
+        if not is_token(ou) and not (_OU.fullmatch(ou) or _ROOT.fullmatch(ou)):
             _add(bag, rules.OU_INVALID, "organizational_units", "must be an OU or root ID", ou)
     if regions is None:
         region_list = [default_region]
@@ -403,7 +403,7 @@ def _check_targets(
         if not region_list and len(bag.problems) == before:
             _add(bag, rules.REGION_INVALID, "regions", "is empty", region_list)
     for region in region_list:
-        if not is_token(region) and not _REGION.match(region):
+        if not is_token(region) and not _REGION.fullmatch(region):
             _add(bag, rules.REGION_INVALID, "regions", "is not a region name", region)
     if len(set(region_list)) != len(region_list):
         _add(bag, rules.REGION_INVALID, "regions", "repeats a region", region_list)
@@ -439,7 +439,9 @@ def _check_texts(bag: ProblemCollector, stack_set_name: object, description: obj
         problem = check_plain_text(text)
         if problem:
             _add(bag, role_rules.PLAIN_TEXT, name, problem, text)
-        elif name == "stack_set_name" and not is_token(text) and not _STACK_SET_NAME.match(text):
+        elif (
+            name == "stack_set_name" and not is_token(text) and not _STACK_SET_NAME.fullmatch(text)
+        ):
             _add(bag, rules.SETTING_INVALID, name, "is not a StackSet name", text)
         elif name == "description" and not is_token(text) and len(text) > _DESCRIPTION_MAX:
             _add(bag, rules.SETTING_INVALID, name, "is longer than 1,024 characters", text[:40])
@@ -491,7 +493,7 @@ def _targets_overlap(one: OrgRoleRollout, other: OrgRoleRollout) -> bool:
 
     Nested OUs cannot be seen offline: two different OUs are taken as disjoint.
     """
-    if any(_ROOT.match(ou) for ou in (*one.organizational_units, *other.organizational_units)):
+    if any(_ROOT.fullmatch(ou) for ou in (*one.organizational_units, *other.organizational_units)):
         return True
     return bool(set(one.organizational_units) & set(other.organizational_units))
 

@@ -36,7 +36,7 @@ MIN_DURATION_SECONDS = 900
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
 # https://repost.aws/knowledge-center/iam-resource-policy-format
-_UNIQUE_ID = re.compile(r"^A(RO|ID)A[A-Z0-9]{12,}$")
+_UNIQUE_ID = re.compile(r"A(RO|ID)A[A-Z0-9]{12,}", re.ASCII)
 
 
 def _trust_unique_ids(trust: Mapping[str, Any] | None) -> list[str]:
@@ -46,7 +46,7 @@ def _trust_unique_ids(trust: Mapping[str, Any] | None) -> list[str]:
         principal = statement.get("Principal") if isinstance(statement, Mapping) else None
         values = principal.get("AWS") if isinstance(principal, Mapping) else None
         for value in values if isinstance(values, list) else [values]:
-            if isinstance(value, str) and _UNIQUE_ID.match(value):
+            if isinstance(value, str) and _UNIQUE_ID.fullmatch(value):
                 found.append(value)
     return found
 

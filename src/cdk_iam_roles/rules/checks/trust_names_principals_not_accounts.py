@@ -49,8 +49,8 @@ INFO = RuleInfo(
 
 # IAM reads a bare 12-digit ID in Principal.AWS as the account's root ARN.
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts
-_ACCOUNT = re.compile(r"^(\d{12})$")
-_ROOT = re.compile(r"^arn:[^:]+:iam::(\d{12}):root$")
+_ACCOUNT = re.compile(r"(\d{12})", re.ASCII)
+_ROOT = re.compile(r"arn:[^:]+:iam::(\d{12}):root", re.ASCII)
 # A PrincipalArn value narrower than the account: a principal type and at least one
 # literal character of a path or name before any wildcard.
 _NARROW = re.compile(r"^(role|user|assumed-role|federated-user)/[^*?]")
@@ -59,7 +59,7 @@ _NARROW = re.compile(r"^(role|user|assumed-role|federated-user)/[^*?]")
 def _whole_account(value: object) -> str | None:
     if not isinstance(value, str):
         return None
-    match = _ACCOUNT.match(value) or _ROOT.match(value)
+    match = _ACCOUNT.fullmatch(value) or _ROOT.fullmatch(value)
     return match.group(1) if match else None
 
 
