@@ -5,13 +5,16 @@ Each subcommand lives in a module of :mod:`cdk_iam_roles.commands` that defines
 those modules at import time) loads ``aws_cdk`` or ``jsii``, so the command starts fast.
 
 Exit codes: 0 success (clean, allowed), 1 a negative result (error findings, denied),
-2 unusable input (a one-line reason on stderr, no traceback).
+2 unusable input, a failed write to standard output or an internal error (a one-line
+reason on stderr, never a traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -56,17 +59,59 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the command line; returns the exit code.
+
+    Never a traceback: unusable input is one line and exit 2; so is a failed write to
+    standard output (``> /dev/full``; a closed pipe exits 2 silently) and, as a last
+    resort, any unexpected exception ("internal error", to report). Exit 1 stays what
+    the command decided (findings, denied).
+    """
     try:
+        args = build_parser().parse_args(argv)
         code: int = args._run(args)
+        if sys.stdout is not None:  # None when started with stdout closed
+            sys.stdout.flush()  # a write error surfaces here, not at interpreter exit
     except InputError as exc:
-        print(f"cdk-iam-roles: {exc}", file=sys.stderr)
+        return _fail(str(exc))
+    except BrokenPipeError:  # the reader went away (`| head`): nothing to say
+        _silence_stdout()
         return EXIT_UNUSABLE
-    except BrokenPipeError:
-        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        if _stdout_broken():
+            _silence_stdout()
+            return _fail(f"cannot write to standard output ({exc.strerror or exc})")
+        return _fail(f"internal error: {type(exc).__name__}: {exc} (please report)")
+    except Exception as exc:  # the last resort: one line, never exit 1 ("findings")
+        return _fail(f"internal error: {type(exc).__name__}: {exc} (please report)")
     return code
+
+
+def _fail(message: str) -> int:
+    # One line whatever the message holds (a file name may contain a newline).
+    line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    with contextlib.suppress(OSError):
+        print(f"cdk-iam-roles: {line}", file=sys.stderr)
+    return EXIT_UNUSABLE
+
+
+def _stdout_broken() -> bool:
+    try:
+        sys.stdout.flush()
+    except OSError:
+        return True
+    return False
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's own flush at exit
+    does not fail again (and print a traceback of its own)."""
+    # Not possible when stdout was replaced (tests) or closed: then nothing to silence.
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 if __name__ == "__main__":  # pragma: no cover
