@@ -329,7 +329,13 @@ class StackTemplate:
         region: str | None = None,
         source: str = "",
     ) -> StackTemplate:
-        """Wrap a parsed template, taking construct paths from ``aws:cdk:path`` metadata."""
+        """Wrap a parsed template, taking construct paths from ``aws:cdk:path`` metadata.
+
+        Raises:
+            InputError: not a template CloudFormation would take (no ``Resources``
+                mapping, a resource whose ``Type`` is not a string), or nested deeper
+                than :data:`cdk_iam_roles.cfn_files.MAX_DEPTH` levels.
+        """
         _check_template_shape(template, source or name)
         stack = cls(name=name, template=template, account=account, region=region, source=source)
         for logical_id, resource in stack.resources.items():

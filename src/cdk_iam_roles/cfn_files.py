@@ -113,6 +113,8 @@ def file_kind(path: Path) -> str | None:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         return None
+    except ValueError:  # a NUL character in the path
+        raise InputError(f"{str(path)!r}: a path cannot hold a NUL character") from None
     except OSError as exc:
         if exc.errno == errno.ENOTDIR:
             return None
@@ -156,7 +158,9 @@ def read_text(path: Path, *, what: str = "a template file") -> str:
         raise InputError(f"{path}: no such file")
     if kind != "file":
         raise InputError(f"{path}: is a {kind}, not {what}")
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_RDONLY
+    for extra in ("O_NONBLOCK", "O_NOCTTY", "O_CLOEXEC"):  # not all exist on Windows
+        flags |= getattr(os, extra, 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
@@ -254,6 +258,8 @@ def resolve_inside(root: Path, folder: Path, name: str, *, where: str, field: st
         ...
         cdk_iam_roles.errors.InputError: m: f '../../etc' leads outside the cloud assembly folder /a
     """
+    if "\x00" in name:
+        raise InputError(f"{where}: {field} {name!r} holds a NUL character")
     if PurePath(name).is_absolute():
         raise InputError(
             f"{where}: {field} {name!r} is an absolute path; a cloud assembly names its "

@@ -19,6 +19,7 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import Any, TextIO
 
 from cdk_iam_roles import commands
 from cdk_iam_roles.errors import InputError
@@ -66,26 +67,58 @@ def main(argv: Sequence[str] | None = None) -> int:
     resort, any unexpected exception ("internal error", to report). Exit 1 stays what
     the command decided (findings, denied).
     """
+    stdout = sys.stdout
     try:
         args = build_parser().parse_args(argv)
+        sys.stdout = _Stdout(stdout)
         code: int = args._run(args)
-        if sys.stdout is not None:  # None when started with stdout closed
-            sys.stdout.flush()  # a write error surfaces here, not at interpreter exit
+        sys.stdout.flush()  # a write error surfaces here, not at interpreter exit
     except InputError as exc:
         return _fail(str(exc))
     except BrokenPipeError:  # the reader went away (`| head`): nothing to say
-        _silence_stdout()
+        _silence(stdout)
         return EXIT_UNUSABLE
+    except _StdoutError as exc:
+        _silence(stdout)
+        return _fail(f"cannot write to standard output ({exc})")
     except KeyboardInterrupt:
         return 130
-    except OSError as exc:
-        if _stdout_broken():
-            _silence_stdout()
-            return _fail(f"cannot write to standard output ({exc.strerror or exc})")
-        return _fail(f"internal error: {type(exc).__name__}: {exc} (please report)")
     except Exception as exc:  # the last resort: one line, never exit 1 ("findings")
         return _fail(f"internal error: {type(exc).__name__}: {exc} (please report)")
+    finally:
+        sys.stdout = stdout
     return code
+
+
+class _StdoutError(Exception):
+    """A write to standard output failed (a full disk, an I/O error)."""
+
+
+class _Stdout:
+    """Standard output while a command runs: tells its write errors from any other."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text) if self._stream is not None else len(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _StdoutError(exc.strerror or str(exc)) from None
+
+    def flush(self) -> None:
+        try:
+            if self._stream is not None:
+                self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _StdoutError(exc.strerror or str(exc)) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _fail(message: str) -> int:
@@ -96,21 +129,13 @@ def _fail(message: str) -> int:
     return EXIT_UNUSABLE
 
 
-def _stdout_broken() -> bool:
-    try:
-        sys.stdout.flush()
-    except OSError:
-        return True
-    return False
-
-
-def _silence_stdout() -> None:
+def _silence(stream: TextIO | None) -> None:
     """Point standard output at /dev/null, so that the interpreter's own flush at exit
     does not fail again (and print a traceback of its own)."""
     # Not possible when stdout was replaced (tests) or closed: then nothing to silence.
     with contextlib.suppress(OSError, ValueError, AttributeError):
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())  # type: ignore[union-attr]
         os.close(devnull)
 
 

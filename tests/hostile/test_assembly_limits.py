@@ -244,3 +244,9 @@ class TestBounds:
         (tmp_path / "c.out" / "manifest.json").write_text("[" * 100_000)
         with pytest.raises(InputError, match=r"nested deeper than 128 levels"):
             load_stacks(tmp_path / "c.out")
+
+
+def test_a_nul_character_in_a_manifest_path(tmp_path: Path) -> None:
+    out = manifest(tmp_path / "cdk.out", Open=stack("Open\x00.template.json"))
+    with pytest.raises(InputError, match=r"templateFile 'Open\\x00.template.json' holds a NUL"):
+        load_stacks(out)
