@@ -302,10 +302,25 @@ def check_nesting(value: object, where: str) -> None:
             raise InputError(f"{where}: nested deeper than {MAX_DEPTH} levels")
         if count > MAX_TEMPLATE_VALUES:
             raise InputError(f"{where}: holds more than {MAX_TEMPLATE_VALUES:,} objects and lists")
-        children = node.values() if isinstance(node, Mapping) else node
-        for child in children:  # type: ignore[attr-defined]
-            if isinstance(child, (dict, list, Mapping)):
+        # Exact types first: this runs over every value of every template read.
+        kind = type(node)
+        if kind is list:
+            children: Any = node
+        elif kind is dict or isinstance(node, Mapping):
+            children = node.values()  # type: ignore[attr-defined]
+        else:
+            children = node
+        for child in children:
+            kind = type(child)
+            if (
+                kind is dict
+                or kind is list
+                or (kind not in _SCALARS and isinstance(child, (Mapping, list)))
+            ):
                 push((child, depth + 1))
+
+
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
 
 
 def parse_template_text(text: str, where: str) -> Any:
