@@ -388,9 +388,9 @@ def _kind_of(value: object) -> str:
 
 
 def _check_template_shape(template: object, where: str) -> None:
-    """Refuse what CloudFormation would refuse before our rules look at it: no
-    ``Resources`` mapping, a resource that is not a mapping or whose ``Type`` is not a
-    string, and anything nested deeper than :data:`~cdk_iam_roles.cfn_files.MAX_DEPTH`."""
+    """Refuse what no reader can use: no ``Resources`` mapping, or anything nested
+    deeper than :data:`~cdk_iam_roles.cfn_files.MAX_DEPTH` (the resolver and the rules
+    recurse)."""
     if not isinstance(template, Mapping):
         raise InputError(f"{where}: not a CloudFormation template (the top level is not a mapping)")
     check_nesting(template, where)
@@ -398,9 +398,18 @@ def _check_template_shape(template: object, where: str) -> None:
     if not isinstance(resources, Mapping):
         found = "" if resources is None else f"; Resources is a {_kind_of(resources)}"
         raise InputError(f"{where}: not a CloudFormation template (no Resources mapping{found})")
-    for logical_id, resource in resources.items():
+    for logical_id in resources:
         if not isinstance(logical_id, str):
             raise InputError(f"{where}: the logical ID {logical_id!r} is not a string")
+
+
+def _check_resources(template: Mapping[str, Any], where: str) -> None:
+    """Refuse a template file that CloudFormation would refuse: a resource that is not a
+    mapping, or whose ``Type`` is not a string. (A mapping handed to
+    :meth:`StackTemplate.from_template` is not refused for it: the rules skip such
+    resources.)"""
+    resources = template.get("Resources")
+    for logical_id, resource in resources.items() if isinstance(resources, Mapping) else ():
         if logical_id.startswith("Fn::ForEach::"):
             continue  # AWS::LanguageExtensions expands these at deployment
         if not isinstance(resource, Mapping):
@@ -426,7 +435,13 @@ def load_template(path: str | Path) -> StackTemplate:
             JSON/YAML, or has no ``Resources`` mapping.
     """
     file = Path(path)
-    return StackTemplate.from_template(parse_template_file(file), name=file.stem, source=str(file))
+    return _stack_from_file(parse_template_file(file), name=file.stem, source=str(file))
+
+
+def _stack_from_file(template: Any, *, source: str, **kwargs: Any) -> StackTemplate:
+    stack = StackTemplate.from_template(template, source=source, **kwargs)
+    _check_resources(stack.template, source)
+    return stack
 
 
 def read_assembly(directory: str | Path) -> list[StackTemplate]:
@@ -441,7 +456,7 @@ def read_assembly(directory: str | Path) -> list[StackTemplate]:
         InputError: the folder has no ``manifest.json``, a manifest is malformed, a
             path leaves the folder, or the stages or nested stacks form a cycle.
     """
-    return read_cloud_assembly(Path(directory), StackTemplate.from_template)
+    return read_cloud_assembly(Path(directory), _stack_from_file)
 
 
 def load_stacks(path: str | Path) -> list[StackTemplate]:

@@ -51,6 +51,13 @@ def read_cloud_assembly(
 
     Raises:
         InputError: see :func:`cdk_iam_roles.cfn.read_assembly`.
+
+    Example:
+        >>> from cdk_iam_roles.cfn import StackTemplate
+        >>> read_cloud_assembly(Path("/dev/null"), StackTemplate.from_template)
+        Traceback (most recent call last):
+        ...
+        cdk_iam_roles.errors.InputError: /dev/null: is a character device, not a cloud ... folder
     """
     kind = file_kind(directory)
     if kind != "folder":

@@ -216,6 +216,12 @@ def parse_template_file(file: Path) -> Any:
 
     Raises:
         InputError: see :func:`read_text` and :func:`parse_template_text`.
+
+    Example:
+        >>> parse_template_file(Path("/dev/null"))
+        Traceback (most recent call last):
+        ...
+        cdk_iam_roles.errors.InputError: /dev/null: is a character device, not a template file
     """
     text = read_text(file)
     if not text.strip():
@@ -228,6 +234,12 @@ def read_json_file(file: Path, what: str) -> Any:
 
     Raises:
         InputError: see :func:`read_text`; or not JSON, or nested too deeply.
+
+    Example:
+        >>> read_json_file(Path("/nonexistent/manifest.json"), "a manifest")
+        Traceback (most recent call last):
+        ...
+        cdk_iam_roles.errors.InputError: /nonexistent/manifest.json: no such file
     """
     try:
         return json.loads(read_text(file, what=what))
@@ -332,6 +344,14 @@ def parse_template_text(text: str, where: str) -> Any:
 
     Raises:
         InputError: neither JSON nor YAML, or past one of this module's limits.
+
+    Example:
+        >>> parse_template_text('{"Resources": {}}', "t.json")
+        {'Resources': {}}
+        >>> parse_template_text("a: !!set {k}", "t.yaml")
+        Traceback (most recent call last):
+        ...
+        cdk_iam_roles.errors.InputError: t.yaml: uses the YAML tag !!set, which ... (line 1)
     """
     try:
         return json.loads(text)

@@ -182,9 +182,18 @@ class TestTemplateShape:
             ({"R": {"Type": 7}}, "resource 'R' has a Type that is a number"),
         ],
     )
-    def test_what_cloudformation_refuses_is_refused(self, resources: Any, says: str) -> None:
-        with pytest.raises(InputError, match=f"^t.json: .*{says}"):
-            StackTemplate.from_template({"Resources": resources}, source="t.json")
+    def test_what_cloudformation_refuses_is_refused(
+        self, tmp_path: Path, resources: Any, says: str
+    ) -> None:
+        file = write(tmp_path / "t.json", json.dumps({"Resources": resources}))
+        with pytest.raises(InputError, match=f"^{tmp_path}/t.json: .*{says}"):
+            load_template(file)
+
+    def test_a_mapping_handed_in_keeps_odd_resources_for_the_rules_to_skip(self) -> None:
+        odd = {"R": {"Type": ["AWS::IAM::Role"]}, "N": "not a resource"}
+        assert StackTemplate.from_template({"Resources": odd}).resources == odd
+        with pytest.raises(InputError, match="the logical ID 1 is not a string"):
+            StackTemplate.from_template({"Resources": {1: {"Type": "X"}}})
 
     def test_language_extension_loops_are_not_resources(self) -> None:
         template = {
@@ -275,3 +284,15 @@ class TestFiles:
             load_template(garbage)
         with pytest.raises(InputError, match="is empty"):
             load_template(write(tmp_path / "e.yaml", "  \n"))
+
+
+@pytest.mark.parametrize(
+    "name", ["cdk_iam_roles.cfn", "cdk_iam_roles.cfn_files", "cdk_iam_roles.cfn_assembly"]
+)
+def test_module_doctests_pass(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0
