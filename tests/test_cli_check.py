@@ -113,7 +113,10 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     code, out, _ = _run(capsys, str(_write(tmp_path, "t.json", OPEN)), "--format", "json")
     data = json.loads(out)
     assert code == 1
-    assert data["summary"] == {"stacks": 1, "roles": 1, "errors": 1, "warnings": 0, "info": 0}
+    assert data["summary"] == {
+        "stacks": 1, "roles": 1, "errors": 1, "warnings": 0, "info": 0, "acknowledged": 0,
+    }  # fmt: skip
+    assert data["acknowledged"] == []
     assert data["findings"][0]["rule_id"] == "IAMR-TRUST-001"
     assert set(data["findings"][0]) == {
         "rule_id", "severity", "stack", "logical_id", "path", "message", "fix",

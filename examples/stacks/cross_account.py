@@ -6,6 +6,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 
 from cdk_iam_roles import CrossAccountRole
+from cdk_iam_roles.plugin import acknowledge
 from examples.stacks import ENV
 
 TOOLING_ACCOUNT = "222222222222"
@@ -78,6 +79,9 @@ def build(app: cdk.App) -> None:
     cdk.Annotations.of(vendor).acknowledge_warning(
         "cdk-iam-roles:IAMR-CA-008", "the vendor publishes an account, not a role ARN"
     )
+    # The same fact at synth (the template rule): AWS's third-party pattern trusts the
+    # vendor's account with an external ID; the vendor decides which of its principals act.
+    acknowledge(vendor, "IAMR-TRUST-007", "the vendor publishes an account, not a role ARN")
     _nag_ok(
         vendor,
         "AwsSolutions-IAM5[Resource::*]",
@@ -97,6 +101,9 @@ def build(app: cdk.App) -> None:
     cdk.Annotations.of(audit).acknowledge_warning(
         "cdk-iam-roles:IAMR-CA-008", "the audit account's administrators manage access"
     )
+    # aws:PrincipalOrgID does not narrow this trust (every principal of a member account is
+    # in the organization): trusting the account is the decision, so it is acknowledged.
+    acknowledge(audit, "IAMR-TRUST-007", "the audit account's administrators manage access")
     _nag_ok(
         audit,
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/SecurityAudit]",

@@ -36,14 +36,22 @@ from pathlib import Path
 from typing import Any
 
 from cdk_iam_roles.cfn_assembly import read_cloud_assembly
-from cdk_iam_roles.cfn_files import check_nesting, file_kind, parse_template_file
+from cdk_iam_roles.cfn_files import (
+    check_resources,
+    check_template_shape,
+    file_kind,
+    parse_template_file,
+)
 from cdk_iam_roles.errors import InputError
 
 __all__ = [
+    "HOLE",
+    "Hole",
     "Resolver",
     "ResourceRef",
     "StackTemplate",
     "Unknown",
+    "hole_marker",
     "is_unresolved",
     "load_stacks",
     "load_template",
@@ -150,6 +158,7 @@ class Resolver:
 
     Args:
         resources: the template's ``Resources`` mapping.
+        mappings: the template's ``Mappings`` (for ``Fn::FindInMap``; default none).
         account: the stack's account ID, or ``None`` when it is not known.
         region: the stack's region, or ``None``.
         parameters: values to use for template parameters (default: none; a parameter
@@ -165,6 +174,10 @@ class Resolver:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     template_parameters: Mapping[str, Any] = field(default_factory=dict)
     use_parameter_defaults: bool = False
+    mappings: Mapping[str, Any] = field(default_factory=dict)
+    # While `resolve_text` runs: the values that could not be known, each rendered in the
+    # text as a hole marker instead of making the whole text unknown.
+    _holes: list[Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def partition(self) -> str | None:
@@ -201,6 +214,40 @@ class Resolver:
             return ResourceRef(name)
         return Unknown(f"Ref {name}")
 
+    def resolve_text(self, value: Any) -> tuple[str, list[Any]] | None:
+        """Resolve a value that CloudFormation turns into text, keeping unknown parts apart.
+
+        ``value`` is a string, or an ``Fn::Sub`` / ``Fn::Join`` (possibly nested) that
+        builds one. Each part that cannot be known offline is written into the text as a
+        hole marker (:func:`hole_marker`) and returned in the list, in marker order, so a
+        caller can parse the text (a policy document written as a JSON string) and then
+        put the unknowns back where they belong. ``None`` when ``value`` does not resolve
+        to text at all.
+
+        Example:
+            >>> text, holes = Resolver().resolve_text({"Fn::Sub": "a-${AWS::AccountId}"})
+            >>> text == "a-" + hole_marker(0), holes[0].description
+            (True, 'AWS::AccountId')
+        """
+        holes: list[Any] = []
+        self._holes = holes
+        try:
+            result = self.resolve(value)
+        finally:
+            self._holes = None
+        return (result, holes) if isinstance(result, str) else None
+
+    def _hole(self, value: Any, via: str = "") -> str | None:
+        """The marker standing for ``value`` in hole mode (``None`` outside it).
+
+        ``via`` names the function the value was substituted by (``Fn::Sub``), so the
+        unknown reads as it would in the object form of the same document.
+        """
+        if self._holes is None:
+            return None
+        self._holes.append(Hole(value, via))
+        return hole_marker(len(self._holes) - 1)
+
     def resolve(self, value: Any) -> Any:
         """Resolve ``value`` recursively; see the module docstring for what stays unknown."""
         if isinstance(value, Mapping):
@@ -236,6 +283,8 @@ class Resolver:
                 return Unknown("Fn::Join over an unknown list")
             if all(isinstance(i, str) for i in items):
                 return sep.join(items)
+            if self._holes is not None:
+                return sep.join(i if isinstance(i, str) else str(self._hole(i)) for i in items)
             missing = [i for i in items if not isinstance(i, str)]
             return Unknown("Fn::Join over " + ", ".join(_describe(i) for i in missing))
         if key == "Fn::Sub":
@@ -254,7 +303,47 @@ class Resolver:
             if isinstance(sep, str) and isinstance(text, str) and sep:
                 return text.split(sep)
             return Unknown("Fn::Split over an unknown string")
+        if key == "Fn::If":
+            return self._if(arg)
+        if key == "Fn::FindInMap":
+            return self._find_in_map(arg)
         return Unknown(key)
+
+    def _if(self, arg: Any) -> Any:
+        """``Fn::If``: known only when both branches resolve to the same value.
+
+        Which branch CloudFormation takes depends on a condition evaluated at deployment;
+        policy documents are read branch by branch by :mod:`cdk_iam_roles.documents`.
+        """
+        if not (isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str)):
+            return Unknown("Fn::If with a malformed argument")
+        # A hole marker counts as a different value in each branch: compare plain values.
+        saved, self._holes = self._holes, None
+        try:
+            yes, no = self.resolve(arg[1]), self.resolve(arg[2])
+        finally:
+            self._holes = saved
+        if yes == no and not is_unresolved(yes):
+            return yes
+        return Unknown(f"Fn::If on condition {arg[0]}")
+
+    def _find_in_map(self, arg: Any) -> Any:
+        """``Fn::FindInMap`` over the template's ``Mappings`` with keys that resolve."""
+        if not (isinstance(arg, list) and len(arg) in (3, 4)):
+            return Unknown("Fn::FindInMap with a malformed argument")
+        keys = [self.resolve(k) for k in arg[:3]]
+        if not all(isinstance(k, str) for k in keys):
+            return Unknown("Fn::FindInMap with a key unknown before deployment")
+        table: Any = self.mappings
+        for k in keys:
+            table = table.get(k) if isinstance(table, Mapping) else None
+        if table is None:
+            # The AWS::LanguageExtensions transform allows a DefaultValue as 4th argument.
+            default = arg[3] if len(arg) == 4 and isinstance(arg[3], Mapping) else None
+            if default is not None and "DefaultValue" in default:
+                return self.resolve(default["DefaultValue"])
+            return Unknown("Fn::FindInMap " + "/".join(keys) + " (no such entry)")
+        return self.resolve(table)
 
     def _sub(self, arg: Any) -> Any:
         extra: Any
@@ -281,6 +370,9 @@ class Resolver:
                 value = self._ref(name)
             if isinstance(value, str):
                 return value
+            marker = self._hole(value, "Fn::Sub")
+            if marker is not None:
+                return marker
             unknown.append(_describe(value))
             return match.group(0)
 
@@ -288,6 +380,37 @@ class Resolver:
         if unknown:
             return Unknown("Fn::Sub over " + ", ".join(unknown))
         return result.replace("${!", "${")
+
+
+@dataclass(frozen=True, slots=True)
+class Hole:
+    """A part of a text that :meth:`Resolver.resolve_text` could not know.
+
+    Args:
+        value: the unknown value (an :class:`Unknown` or a :class:`ResourceRef`).
+        via: the function that substituted it (``"Fn::Sub"``), or ``""`` for a part
+            of an ``Fn::Join``.
+    """
+
+    value: Any
+    via: str = ""
+
+    @property
+    def description(self) -> str:
+        """The value in words, as :class:`Unknown` reasons read."""
+        return _describe(self.value)
+
+
+def hole_marker(index: int) -> str:
+    """The text standing for unknown part ``index`` in :meth:`Resolver.resolve_text`.
+
+    Made of private-use characters, which are valid inside a JSON string and never
+    appear in a template written for IAM.
+    """
+    return f"\ue000{index}\ue001"
+
+
+HOLE = re.compile("\ue000(\\d+)\ue001")
 
 
 def _describe(value: object) -> str:
@@ -310,6 +433,9 @@ class StackTemplate:
         paths: construct path of each logical ID (from the assembly's manifest or the
             resources' ``aws:cdk:path`` metadata).
         source: the file the template came from, for messages.
+        acknowledged: the acknowledgments the app recorded on constructs of this stack
+            (``cdk.Validations.of(c).acknowledge(...)`` writes ``aws:cdk:acknowledged-rules``
+            metadata): construct path → {rule ID as acknowledged → reason}.
     """
 
     name: str
@@ -318,6 +444,10 @@ class StackTemplate:
     region: str | None = None
     paths: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    acknowledged: dict[str, dict[str, str]] = field(default_factory=dict)
+    _by_type: tuple[Any, dict[str, list[tuple[str, Mapping[str, Any]]]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_template(
@@ -336,7 +466,7 @@ class StackTemplate:
                 mapping, a resource whose ``Type`` is not a string), or nested deeper
                 than :data:`cdk_iam_roles.cfn_files.MAX_DEPTH` levels.
         """
-        _check_template_shape(template, source or name)
+        check_template_shape(template, source or name)
         stack = cls(name=name, template=template, account=account, region=region, source=source)
         for logical_id, resource in stack.resources.items():
             metadata = resource.get("Metadata") if isinstance(resource, Mapping) else None
@@ -354,74 +484,49 @@ class StackTemplate:
     def resolver(self) -> Resolver:
         """A resolver for this stack's environment."""
         params = self.template.get("Parameters", {})
+        mappings = self.template.get("Mappings", {})
         return Resolver(
             resources=self.resources,
             account=self.account,
             region=self.region,
             template_parameters=params if isinstance(params, Mapping) else {},
+            mappings=mappings if isinstance(mappings, Mapping) else {},
         )
 
     def resources_of_type(self, *types: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
-        """Logical ID and resource of every resource of one of ``types``."""
-        for logical_id, resource in self.resources.items():
-            if isinstance(resource, Mapping) and resource.get("Type") in types:
+        """Logical ID and resource of every resource of one of ``types``, in template order.
+
+        A resource whose ``Type`` is not a string is of no type (never a crash).
+        """
+        index = self._types_index()
+        if len(types) == 1:
+            yield from index.get(types[0], ())
+            return
+        wanted = set(types)
+        for logical_id, resource in index.get("", ()):
+            if resource.get("Type") in wanted:
                 yield logical_id, resource
+
+    def _types_index(self) -> dict[str, list[tuple[str, Mapping[str, Any]]]]:
+        # Rules ask for one type at a time, many times per template: index once. The ""
+        # entry holds every typed resource in template order. The index is rebuilt when
+        # the Resources mapping is replaced.
+        resources = self.resources
+        cached = self._by_type
+        if cached is not None and cached[0] is resources:
+            return cached[1]
+        index: dict[str, list[tuple[str, Mapping[str, Any]]]] = {"": []}
+        for logical_id, resource in resources.items():
+            kind = resource.get("Type") if isinstance(resource, Mapping) else None
+            if isinstance(kind, str):
+                index.setdefault(kind, []).append((logical_id, resource))
+                index[""].append((logical_id, resource))
+        self._by_type = (resources, index)
+        return index
 
     def path_of(self, logical_id: str) -> str:
         """The construct path of a resource, or ``Stack/LogicalId`` when none is recorded."""
         return self.paths.get(logical_id, f"{self.name}/{logical_id}")
-
-
-def _kind_of(value: object) -> str:
-    """A value's JSON kind, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, Mapping):
-        return "mapping"
-    return "list" if isinstance(value, list) else type(value).__name__
-
-
-def _check_template_shape(template: object, where: str) -> None:
-    """Refuse what no reader can use: no ``Resources`` mapping, or anything nested
-    deeper than :data:`~cdk_iam_roles.cfn_files.MAX_DEPTH` (the resolver and the rules
-    recurse)."""
-    if not isinstance(template, Mapping):
-        raise InputError(f"{where}: not a CloudFormation template (the top level is not a mapping)")
-    check_nesting(template, where)
-    resources = template.get("Resources")
-    if not isinstance(resources, Mapping):
-        found = "" if resources is None else f"; Resources is a {_kind_of(resources)}"
-        raise InputError(f"{where}: not a CloudFormation template (no Resources mapping{found})")
-    for logical_id in resources:
-        if not isinstance(logical_id, str):
-            raise InputError(f"{where}: the logical ID {logical_id!r} is not a string")
-
-
-def _check_resources(template: Mapping[str, Any], where: str) -> None:
-    """Refuse a template file that CloudFormation would refuse: a resource that is not a
-    mapping, or whose ``Type`` is not a string. (A mapping handed to
-    :meth:`StackTemplate.from_template` is not refused for it: the rules skip such
-    resources.)"""
-    resources = template.get("Resources")
-    for logical_id, resource in resources.items() if isinstance(resources, Mapping) else ():
-        if logical_id.startswith("Fn::ForEach::"):
-            continue  # AWS::LanguageExtensions expands these at deployment
-        if not isinstance(resource, Mapping):
-            raise InputError(
-                f"{where}: resource {logical_id!r} is a {_kind_of(resource)}, not a mapping"
-            )
-        kind = resource.get("Type")
-        if kind is not None and not isinstance(kind, str):
-            raise InputError(
-                f"{where}: resource {logical_id!r} has a Type that is a {_kind_of(kind)}, "
-                "not a string"
-            )
 
 
 def load_template(path: str | Path) -> StackTemplate:
@@ -440,7 +545,7 @@ def load_template(path: str | Path) -> StackTemplate:
 
 def _stack_from_file(template: Any, *, source: str, **kwargs: Any) -> StackTemplate:
     stack = StackTemplate.from_template(template, source=source, **kwargs)
-    _check_resources(stack.template, source)
+    check_resources(stack.template, source)
     return stack
 
 

@@ -245,10 +245,19 @@ class _AssemblyReader:
 
 
 def _record_paths(stack: StackTemplate, metadata: object) -> None:
-    """Take construct paths from manifest metadata (``aws:cdk:logicalId`` entries)."""
+    """Take construct paths (``aws:cdk:logicalId`` entries) and acknowledgments
+    (``aws:cdk:acknowledged-rules`` entries) from manifest metadata."""
     if not isinstance(metadata, Mapping):
         return
     for path, entries in metadata.items():
         for entry in entries if isinstance(entries, list) else []:
-            if isinstance(entry, Mapping) and entry.get("type") == "aws:cdk:logicalId":
+            if not isinstance(entry, Mapping):
+                continue
+            if entry.get("type") == "aws:cdk:logicalId":
                 stack.paths.setdefault(str(entry.get("data")), str(path).lstrip("/"))
+            elif entry.get("type") == "aws:cdk:acknowledged-rules" and isinstance(
+                entry.get("data"), Mapping
+            ):
+                acks = stack.acknowledged.setdefault(str(path).lstrip("/"), {})
+                for rule_id, reason in entry["data"].items():
+                    acks[str(rule_id)] = str(reason)

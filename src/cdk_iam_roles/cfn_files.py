@@ -50,6 +50,8 @@ __all__ = [
     "MAX_TEMPLATE_VALUES",
     "MAX_YAML_VALUES",
     "check_nesting",
+    "check_resources",
+    "check_template_shape",
     "file_kind",
     "parse_template_file",
     "parse_template_text",
@@ -333,6 +335,72 @@ def check_nesting(value: object, where: str) -> None:
 
 
 _SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
+
+def _kind_of(value: object) -> str:
+    """A value's JSON kind, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "mapping"
+    return "list" if isinstance(value, list) else type(value).__name__
+
+
+def check_template_shape(template: object, where: str) -> None:
+    """Refuse what no reader can use: no ``Resources`` mapping, a logical ID that is not
+    a string, or anything nested deeper than :data:`MAX_DEPTH` (the resolver and the
+    rules recurse).
+
+    Example:
+        >>> check_template_shape({"Resources": 42}, "t.json")
+        Traceback (most recent call last):
+        ...
+        cdk_iam_roles.errors.InputError: t.json: ... (no Resources mapping; Resources is a number)
+    """
+    if not isinstance(template, Mapping):
+        raise InputError(f"{where}: not a CloudFormation template (the top level is not a mapping)")
+    check_nesting(template, where)
+    resources = template.get("Resources")
+    if not isinstance(resources, Mapping):
+        found = "" if resources is None else f"; Resources is a {_kind_of(resources)}"
+        raise InputError(f"{where}: not a CloudFormation template (no Resources mapping{found})")
+    for logical_id in resources:
+        if not isinstance(logical_id, str):
+            raise InputError(f"{where}: the logical ID {logical_id!r} is not a string")
+
+
+def check_resources(template: Mapping[str, Any], where: str) -> None:
+    """Refuse a template file that CloudFormation would refuse: a resource that is not a
+    mapping, or whose ``Type`` is not a string. (A mapping handed to
+    :meth:`cdk_iam_roles.cfn.StackTemplate.from_template` is not refused for it: the
+    rules skip such resources.)
+
+    Example:
+        >>> check_resources({"Resources": {"R": {"Type": ["AWS::IAM::Role"]}}}, "t.json")
+        Traceback (most recent call last):
+        ...
+        cdk_iam_roles.errors.InputError: t.json: resource 'R' has a Type that is a list, ...string
+    """
+    resources = template.get("Resources")
+    for logical_id, resource in resources.items() if isinstance(resources, Mapping) else ():
+        if logical_id.startswith("Fn::ForEach::"):
+            continue  # AWS::LanguageExtensions expands these at deployment
+        if not isinstance(resource, Mapping):
+            raise InputError(
+                f"{where}: resource {logical_id!r} is a {_kind_of(resource)}, not a mapping"
+            )
+        kind = resource.get("Type")
+        if kind is not None and not isinstance(kind, str):
+            raise InputError(
+                f"{where}: resource {logical_id!r} has a Type that is a {_kind_of(kind)}, "
+                "not a string"
+            )
 
 
 def parse_template_text(text: str, where: str) -> Any:

@@ -15,6 +15,11 @@ CDK's own mechanism; the ID is ``cdk-iam-roles::<rule ID>``::
         cdk.Acknowledgment(id="cdk-iam-roles::IAMR-TAG-001", reason="tags checked by the IdP")
     )
 
+CDK records an acknowledgment as ``aws:cdk:acknowledged-rules`` metadata of the construct,
+which lands in the cloud assembly for constructs in a stack; ``cdk-iam-roles check
+cdk.out`` reads it back (and, for the app or a stage, CDK's ``validation-report.json``),
+so CI gives the same verdict as the synth.
+
 The plugin never raises: CDK calls it during synthesis. If it fails internally it
 reports one error-level violation (``IAMR-PLUGIN``) instead, so an unchecked app never
 passes silently.
@@ -33,6 +38,7 @@ from constructs import IConstruct
 
 from cdk_iam_roles import __version__
 from cdk_iam_roles.cfn import StackTemplate, load_template
+from cdk_iam_roles.rules.acknowledgments import PLUGIN_NAME, acknowledgment_id
 from cdk_iam_roles.rules.engine import check_stack
 from cdk_iam_roles.rules.model import Finding, Severity, TemplateRule
 from cdk_iam_roles.rules.org import OrgStandard
@@ -43,21 +49,8 @@ from cdk_iam_roles.trust.tokens import is_token
 
 __all__ = ["PLUGIN_NAME", "IamRolesPlugin", "OrgStandard", "acknowledge", "acknowledgment_id"]
 
-PLUGIN_NAME = "cdk-iam-roles"
-"""The plugin's name; CDK derives the acknowledgment namespace from it."""
-
-_ACCOUNT = re.compile(r"^\d{12}$")
+_ACCOUNT = re.compile(r"\d{12}", re.ASCII)
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-
-
-def acknowledgment_id(rule_id: str) -> str:
-    """The ID that acknowledges one of our rules in CDK's validation report.
-
-    Example:
-        >>> acknowledgment_id("IAMR-TAG-001")
-        'cdk-iam-roles::IAMR-TAG-001'
-    """
-    return f"{PLUGIN_NAME}::{rule_id}"
 
 
 def acknowledge(scope: IConstruct, rule_id: str, reason: str) -> None:
@@ -83,7 +76,7 @@ def acknowledge(scope: IConstruct, rule_id: str, reason: str) -> None:
 def _environment_value(value: str | None, pattern: re.Pattern[str] | None) -> str | None:
     if not value or is_token(value) or value.startswith("unknown-"):
         return None
-    if pattern is not None and not pattern.match(value):
+    if pattern is not None and not pattern.fullmatch(value):
         return None
     return value
 

@@ -22,7 +22,7 @@ Example:
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -297,3 +297,127 @@ def assert_cannot_call(
         _app(stack_or_template, account, region), role, caller, action=action, resource=resource
     )
     return _check(result, False, f"{role} calling {action} on {resource}")
+
+
+# -- access reviews: no new access, no external access ---------------------------------
+
+
+def assert_no_new_access(
+    base: Any,
+    head: Any,
+    *,
+    account: str | None = None,
+    region: str | None = None,
+) -> Any:
+    """Assert that ``head`` grants no access ``base`` did not, for every role; return the report.
+
+    Runs the symbolic engine of ``cdk-iam-roles diff``: each role's trust and permissions
+    must be *proved* to gain nothing. New access fails with the witness request (who can
+    now do what); a verdict the engine cannot decide fails too, with its reason.
+
+    Args:
+        base: the app before the change: an ``aws_cdk.Stack``, a template mapping, or a
+            ``cdk.out`` folder / template file path. Required.
+        head: the app after it, in any of the same forms. Required.
+        account: account of a stack/template whose environment does not say.
+            Default ``None``.
+        region: region likewise. Default ``None``.
+
+    Raises:
+        AssertionError: a role gains access, or it cannot be decided; the message lists
+            each such role with its witness or reason.
+
+    Example:
+        >>> tpl = {"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {
+        ...     "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+        ...     "Effect": "Allow", "Action": "sts:AssumeRole",
+        ...     "Principal": {"Service": "lambda.amazonaws.com"}}]}}}}}
+        >>> assert_no_new_access(tpl, tpl).exit_code
+        0
+    """
+    from cdk_iam_roles.analysis.symbolic._diff import diff_apps
+    from cdk_iam_roles.analysis.symbolic._render import in_words
+
+    report = diff_apps(_app(base, account, region), _app(head, account, region))
+    problems: list[str] = []
+    for role in report.roles:
+        for part in ("trust", "permissions"):
+            verdict = getattr(role, part)
+            if verdict.verdict == "no-new-access":
+                continue
+            line = f"{role.path} ({role.change}) {part}: {verdict.verdict}: "
+            line += in_words(role, part, verdict)
+            if verdict.witness is not None:
+                line += f"\n    witness: {verdict.witness.describe()}"
+            problems.append(line)
+    if problems:
+        raise AssertionError("the change grants new (or undecided) access:\n" + "\n".join(problems))
+    return report
+
+
+def assert_no_external_access(
+    stack_or_template: Any,
+    *,
+    trusted_accounts: Sequence[str] = (),
+    trusted_org: str | Sequence[str] | None = None,
+    acknowledged: Mapping[str, str] | None = None,
+    account: str | None = None,
+    region: str | None = None,
+) -> list[Any]:
+    """Assert that no role can be assumed from outside the zone of trust; return the results.
+
+    The zone is ``trusted_accounts``, the organization(s) ``trusted_org`` and each role's
+    own account; AWS service principals count as inside it. A role reached by a caller
+    outside the zone fails with that caller as witness, unless ``acknowledged`` names it.
+
+    Args:
+        stack_or_template: an ``aws_cdk.Stack``, a template mapping, or a ``cdk.out``
+            folder / template file path. Required.
+        trusted_accounts: account IDs inside the zone. Default: none.
+        trusted_org: an organization ID (``o-…``) or several. Default ``None``.
+        acknowledged: role (construct path, logical ID or name) → why its external
+            access is by design. Default: none.
+        account: account of a stack/template whose environment does not say.
+            Default ``None``.
+        region: region likewise. Default ``None``.
+
+    Raises:
+        AssertionError: a role admits callers from outside the zone (or that cannot be
+            decided) and is not acknowledged; the message names the witness.
+
+    Example:
+        >>> tpl = {"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {
+        ...     "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+        ...     "Effect": "Allow", "Action": "sts:AssumeRole",
+        ...     "Principal": {"AWS": "arn:aws:iam::222222222222:root"}}]}}}}}
+        >>> len(assert_no_external_access(tpl, trusted_accounts=["222222222222"],
+        ...     account="111111111111"))
+        1
+    """
+    from cdk_iam_roles.analysis.symbolic._access import external_access
+    from cdk_iam_roles.analysis.symbolic._render import who
+
+    orgs = [trusted_org] if isinstance(trusted_org, str) else list(trusted_org or ())
+    accepted = dict(acknowledged or {})
+    results = []
+    problems: list[str] = []
+    for role in _app(stack_or_template, account, region).roles:
+        result = external_access(role, trusted_accounts=trusted_accounts, trusted_orgs=orgs)
+        for name in (role.path, role.logical_id, role.role_name):
+            if name in accepted:
+                result.acknowledged = accepted[name]
+        results.append(result)
+        if not result.blocking:
+            continue
+        if result.witness is not None:
+            problems.append(
+                f"{role.path}: {who(result.witness)} can assume it ({result.witness.describe()})"
+            )
+        else:
+            problems.append(f"{role.path}: {result.access}: {result.reason}")
+    if problems:
+        raise AssertionError("roles with external access:\n" + "\n".join(problems))
+    return results
+
+
+__all__ += ["assert_no_external_access", "assert_no_new_access"]

@@ -572,3 +572,45 @@ def test_trust_decides_as_intended(
     )
     decision = evaluate(request, policies)
     assert decision.allowed is allowed, decision.reasons
+
+
+@pytest.mark.parametrize("org", ["o-*", "o-a1b2c3*", "*", "o-a1b2c3d4e?"])
+def test_wildcard_organization_id_is_refused_under_the_template_rule_id(org: str) -> None:
+    """One predicate (trust.pins) and one ID (IAMR-TRUST-006) at construction and at synth."""
+    stack = new_stack()
+    with pytest.raises(RoleConfigError) as info:
+        CrossAccountRole(stack, "Deploy", trusted_principals=[DEPLOYER], organization_id=org)
+    assert info.value.rule_ids == ("IAMR-TRUST-006",)
+    assert "pins nothing" in str(info.value)
+    # The template rule reports the same pattern under the same ID.
+    from cdk_iam_roles.cfn import StackTemplate
+    from cdk_iam_roles.rules import check_stack
+
+    hand_written = {
+        "Resources": {
+            "R": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "AssumeRolePolicyDocument": {
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"AWS": DEPLOYER},
+                                "Action": "sts:AssumeRole",
+                                "Condition": {"StringLike": {"aws:PrincipalOrgID": org}},
+                            }
+                        ]
+                    }
+                },
+            }
+        }
+    }
+    found = check_stack(StackTemplate.from_template(hand_written, name="Raw", account=ACCOUNT))
+    assert [f.rule_id for f in found if f.rule_id == "IAMR-TRUST-006"] == ["IAMR-TRUST-006"]
+
+
+def test_malformed_organization_id_without_wildcard_keeps_its_own_rule() -> None:
+    stack = new_stack()
+    with pytest.raises(RoleConfigError) as info:
+        CrossAccountRole(stack, "Deploy", trusted_principals=[DEPLOYER], organization_id="o-ab")
+    assert info.value.rule_ids == ("IAMR-CA-006",)

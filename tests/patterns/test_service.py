@@ -403,3 +403,40 @@ def test_synthesized_trust_is_the_model(kwargs: dict[str, Any]) -> None:
     stack = new_stack()
     role = ServiceRole(stack, "Role", **kwargs)
     assert synthesized_trust_matches_model(stack, role)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument"),
+    [
+        ({"source_account": "*"}, "source_account"),
+        ({"source_account": "1111111111*"}, "source_account"),
+        ({"source_arn": "arn:aws:states:*:*:stateMachine:*"}, "source_arn"),
+        ({"source_arn": "arn:aws:states:us-east-1:11111111111?:stateMachine:x"}, "source_arn"),
+        ({"source_arn": "*"}, "source_arn"),
+    ],
+)
+def test_wildcard_source_pins_are_refused_under_the_template_rule_id(
+    kwargs: dict[str, Any], argument: str
+) -> None:
+    """The same predicate and ID as IAMR-TRUST-006 on the template."""
+    stack = new_stack()
+    with pytest.raises(RoleConfigError) as info:
+        ServiceRole(stack, "Flow", service="states.amazonaws.com", **kwargs)
+    assert info.value.rule_ids == ("IAMR-TRUST-006",)
+    assert str(info.value).startswith(f"Test/Flow: {argument} pins nothing")
+
+
+def test_source_arn_pattern_in_the_resource_part_is_accepted() -> None:
+    stack = new_stack()
+    ServiceRole(
+        stack,
+        "Flow",
+        service="states.amazonaws.com",
+        source_arn="arn:aws:states:*:111111111111:stateMachine:checkout-*",
+    )
+    template = synth(stack)
+    from cdk_iam_roles.cfn import StackTemplate
+    from cdk_iam_roles.rules import check_stack
+
+    found = check_stack(StackTemplate.from_template(template, name="Test", account="111111111111"))
+    assert [f.rule_id for f in found if f.severity.value != "info"] == []

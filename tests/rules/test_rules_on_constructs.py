@@ -119,7 +119,12 @@ def build() -> cdk.Stack:
         stack,
         "SamlMfa",
         assumed_by=iam.FederatedPrincipal(
-            SAML, {"Bool": {"aws:MultiFactorAuthPresent": "true"}}, "sts:AssumeRoleWithSAML"
+            SAML,
+            {
+                "Bool": {"aws:MultiFactorAuthPresent": "true"},
+                "StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"},
+            },
+            "sts:AssumeRoleWithSAML",
         ),
     )
     iam.Role(
@@ -139,7 +144,7 @@ def build() -> cdk.Stack:
         {
             "Effect": "Allow",
             "Action": "sts:AssumeRole",
-            "Principal": {"AWS": [f"arn:aws:iam::{n:012d}:root" for n in range(100)]},
+            "Principal": {"AWS": [f"arn:aws:iam::{n:012d}:role/r" for n in range(100)]},
         },
     )
     many = _lambda_role(stack, "ManyManaged")

@@ -10,6 +10,7 @@ import copy
 from typing import Any
 
 import pytest
+from document_cases import DOCUMENT_CASES
 from rule_templates import (
     ACCOUNT,
     GITHUB,
@@ -23,7 +24,8 @@ from rule_templates import (
     template,
 )
 
-from cdk_iam_roles.rules import Severity, template_rules
+from cdk_iam_roles.cfn import StackTemplate
+from cdk_iam_roles.rules import Severity, check_stack, template_rules
 from cdk_iam_roles.rules.view import RuleSettings
 
 LAMBDA = {"Service": "lambda.amazonaws.com"}
@@ -78,7 +80,15 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]] | tuple[Any, ...]] = {
     ),
     "IAMR-TRUST-003": (
         template(R=role(statement({"Federated": SAML_PROVIDER}, "sts:AssumeRoleWithWebIdentity"))),
-        template(R=role(statement({"Federated": SAML_PROVIDER}, "sts:AssumeRoleWithSAML"))),
+        template(
+            R=role(
+                statement(
+                    {"Federated": SAML_PROVIDER},
+                    "sts:AssumeRoleWithSAML",
+                    {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
+                )
+            )
+        ),
     ),
     "IAMR-TRUST-004": (
         template(R=role(statement({"AWS": {"Ref": "Unknown"}}))),
@@ -89,6 +99,42 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]] | tuple[Any, ...]] = {
             R=role(statement({"AWS": ["AROA3XFRBF23EXAMPLE7", f"arn:aws:iam::{ACCOUNT}:root"]}))
         ),
         template(R=role(statement({"AWS": f"arn:aws:iam::{ACCOUNT}:role/auditor"}))),
+    ),
+    "IAMR-TRUST-006": (
+        template(
+            R=role(
+                statement(
+                    {"Service": "states.amazonaws.com"},
+                    condition={"ArnLike": {"aws:SourceArn": "arn:aws:states:*:*:stateMachine:*"}},
+                )
+            )
+        ),
+        template(
+            R=role(
+                statement(
+                    {"Service": "states.amazonaws.com"},
+                    condition={
+                        "ArnLike": {"aws:SourceArn": f"arn:aws:states:*:{ACCOUNT}:stateMachine:*"}
+                    },
+                )
+            )
+        ),
+    ),
+    "IAMR-TRUST-007": (
+        template(R=role(statement({"AWS": "arn:aws:iam::222222222222:root"}))),
+        template(R=role(statement({"AWS": "arn:aws:iam::222222222222:role/deployer"}))),
+    ),
+    "IAMR-SAML-001": (
+        template(R=role(statement({"Federated": SAML_PROVIDER}, "sts:AssumeRoleWithSAML"))),
+        template(
+            R=role(
+                statement(
+                    {"Federated": SAML_PROVIDER},
+                    "sts:AssumeRoleWithSAML",
+                    {"StringEquals": {"SAML:sub": "release-robot"}},
+                )
+            )
+        ),
     ),
     "IAMR-OIDC-001": (
         github_trust({"StringEquals": {f"{GITHUB}:sub": "repo:acme/app:ref:refs/heads/main"}}),
@@ -240,8 +286,8 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]] | tuple[Any, ...]] = {
         ),
     ),
     "IAMR-SIZE-001": (
-        template(R=role(statement({"AWS": [f"arn:aws:iam::{n:012d}:root" for n in range(100)]}))),
-        template(R=role(statement({"AWS": [f"arn:aws:iam::{n:012d}:root" for n in range(10)]}))),
+        template(R=role(statement({"AWS": [f"arn:aws:iam::{n:012d}:role/r" for n in range(90)]}))),
+        template(R=role(statement({"AWS": [f"arn:aws:iam::{n:012d}:role/r" for n in range(10)]}))),
     ),
     "IAMR-SIZE-002": (
         template(
@@ -362,6 +408,9 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]] | tuple[Any, ...]] = {
         ),
     ),
 }
+
+
+CASES.update(DOCUMENT_CASES)
 
 
 def test_every_template_rule_has_a_case() -> None:
@@ -746,3 +795,94 @@ def test_a_failing_rule_is_an_error_finding_not_an_exception() -> None:
     assert finding.rule_id == "IAMR-TEST-999"
     assert finding.severity is Severity.ERROR
     assert "boom" in finding.message
+
+
+# --- whole-account trust (IAMR-TRUST-007) and SAML pins (IAMR-SAML-001) ---------------
+
+
+@pytest.mark.parametrize(
+    ("principal", "condition", "fires"),
+    [
+        ("arn:aws:iam::222222222222:root", None, True),
+        ("222222222222", None, True),  # IAM stores a bare ID as the root ARN
+        (["arn:aws:iam::222222222222:role/a", "333333333333"], None, True),
+        # the stack's own account: its administrators are the role's own
+        (f"arn:aws:iam::{ACCOUNT}:root", None, False),
+        # org ID and external ID do not narrow a member account
+        (
+            "arn:aws:iam::222222222222:root",
+            {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+            True,
+        ),
+        ("arn:aws:iam::222222222222:root", {"StringEquals": {"sts:ExternalId": "x1"}}, True),
+        # an aws:PrincipalArn pin on named roles makes it exact
+        (
+            "arn:aws:iam::222222222222:root",
+            {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/deploy-*"}},
+            False,
+        ),
+        (
+            "arn:aws:iam::222222222222:root",
+            {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/*"}},
+            True,
+        ),
+        (
+            "arn:aws:iam::222222222222:root",
+            {"ArnEqualsIfExists": {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/x"}},
+            True,
+        ),
+    ],
+)
+def test_whole_account_trust(principal: Any, condition: dict[str, Any] | None, fires: bool) -> None:
+    tpl = template(R=role(statement({"AWS": principal}, condition=condition)))
+    found = findings(tpl, "IAMR-TRUST-007")
+    assert bool(found) is fires
+    if fires:
+        assert found[0].severity is Severity.WARNING
+        assert "exact role ARNs" in found[0].message
+
+
+def test_whole_account_trust_is_read_in_a_stack_without_environment() -> None:
+    """CDK's AccountPrincipal renders arn:${AWS::Partition}:…: unknown, but no wildcard."""
+    other = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::222222222222:root"]]}
+    own = {
+        "Fn::Join": [
+            "",
+            ["arn:", {"Ref": "AWS::Partition"}, ":iam::", {"Ref": "AWS::AccountId"}, ":root"],
+        ]
+    }
+    tpl = template(R=role(statement({"AWS": other})), Own=role(statement({"AWS": own})))
+    stack = StackTemplate.from_template(tpl, name="Raw")  # no account, no region
+    found = [f for f in check_stack(stack) if f.rule_id == "IAMR-TRUST-007"]
+    assert [(f.logical_id, "222222222222" in f.message) for f in found] == [("R", True)]
+
+
+@pytest.mark.parametrize(
+    ("condition", "fires"),
+    [
+        (None, True),
+        ({"Bool": {"aws:MultiFactorAuthPresent": "true"}}, True),
+        ({"StringEqualsIfExists": {"SAML:sub": "alice"}}, True),
+        ({"ForAllValues:StringEquals": {"SAML:edupersonaffiliation": "staff"}}, True),
+        ({"StringLike": {"SAML:aud": "*"}}, True),
+        ({"StringNotEquals": {"SAML:sub": "mallory"}}, True),
+        ({"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}, False),
+        ({"StringLike": {"SAML:sub": "svc-*"}}, False),
+        ({"ForAnyValue:StringEquals": {"SAML:edupersonaffiliation": "staff"}}, False),
+    ],
+)
+def test_saml_trust_needs_an_audience_or_attribute(
+    condition: dict[str, Any] | None, fires: bool
+) -> None:
+    tpl = template(
+        R=role(statement({"Federated": SAML_PROVIDER}, "sts:AssumeRoleWithSAML", condition))
+    )
+    assert bool(findings(tpl, "IAMR-SAML-001")) is fires
+
+
+def test_saml_provider_of_the_template_is_recognised() -> None:
+    tpl = template(
+        Idp={"Type": "AWS::IAM::SAMLProvider", "Properties": {"SamlMetadataDocument": "<x/>"}},
+        R=role(statement({"Federated": {"Ref": "Idp"}}, ["sts:AssumeRoleWithSAML"])),
+    )
+    assert [f.logical_id for f in findings(tpl, "IAMR-SAML-001")] == ["R"]

@@ -407,7 +407,7 @@ def _compile_document(
         broken = Unevaluable(ref, "Policy", f"{document!r} is not a mapping", kind)
         return (CompiledStatement(ref, "Deny", None, None, None, False, (), (broken,)),)
     version = document.get("Version")
-    if version is not None and version not in _KNOWN_VERSIONS:
+    if version is not None and (not isinstance(version, str) or version not in _KNOWN_VERSIONS):
         broken = Unevaluable(ref, "Version", f"unknown policy language version {version!r}", kind)
         return (CompiledStatement(ref, "Deny", None, None, None, False, (), (broken,)),)
     statements = document.get("Statement")

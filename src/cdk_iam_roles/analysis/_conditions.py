@@ -39,7 +39,7 @@ def _parse_number(text: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-_EPOCH = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
+_EPOCH = re.compile(r"\s*-?\d+(\.\d+)?\s*", re.ASCII)
 
 
 @lru_cache(maxsize=4096)
@@ -56,7 +56,7 @@ def parse_date(text: str) -> float | None:
         >>> parse_date("1970-01-02T00:00:00Z"), parse_date("86400")
         (86400.0, 86400.0)
     """
-    if _EPOCH.match(text):
+    if _EPOCH.fullmatch(text):
         return float(text)
     candidate = text.strip()
     if candidate.endswith(("Z", "z")):

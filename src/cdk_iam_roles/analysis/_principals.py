@@ -20,8 +20,8 @@ MatchKind: TypeAlias = Literal[
 ]
 """How a Principal entry matched the caller (decides which limits apply to the grant)."""
 
-_ACCOUNT = re.compile(r"^\d{12}$")
-_CANONICAL = re.compile(r"^[0-9a-f]{64}$")
+_ACCOUNT = re.compile(r"\d{12}", re.ASCII)
+_CANONICAL = re.compile(r"[0-9a-f]{64}")
 _AWS_CALLERS = frozenset({"user", "role", "session", "federated-user", "root"})
 
 
@@ -92,7 +92,7 @@ def parse_caller(principal: str) -> Caller:
             if resource.startswith("federated-user/"):
                 return Caller(principal, "federated-user", account, partition)
         return Caller(principal, "federated", account or None, partition)
-    if _CANONICAL.match(principal):
+    if _CANONICAL.fullmatch(principal):
         return Caller(principal, "canonical")
     if principal.endswith((".amazonaws.com", ".amazonaws.com.cn", ".c2s.ic.gov", ".sc2s.sgov.gov")):
         return Caller(principal, "service")
@@ -204,7 +204,7 @@ def parse_aws_entry(value: str) -> PrincipalEntry:
     """
     if value == "*":
         return PrincipalEntry("AWS", value, "wildcard")
-    if _ACCOUNT.match(value):
+    if _ACCOUNT.fullmatch(value):
         return PrincipalEntry("AWS", value, "account", value)
     if "*" in value or "?" in value:
         raise PrincipalError(f"wildcards are not supported in AWS principal {value!r}")

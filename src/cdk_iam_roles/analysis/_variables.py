@@ -12,7 +12,7 @@ from cdk_iam_roles.analysis._patterns import LITERAL_QUESTION, LITERAL_STAR, mar
 
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 # `${key, 'default'}`: the default is quoted with single quotes, and '' inside it is one '.
-_WITH_DEFAULT = re.compile(r"^\s*([^,\s]+)\s*,\s*'((?:[^']|'')*)'\s*$")
+_WITH_DEFAULT = re.compile(r"\s*([^,\s]+)\s*,\s*'((?:[^']|'')*)'\s*")
 # Other markers a value keeps when CloudFormation/CDK did not resolve it.
 _OTHER_MARKERS = ("{{resolve:", "Token[")
 
@@ -47,7 +47,7 @@ def unresolved_marker(text: str) -> str | None:
         body = match.group(1).strip()
         if body in _SPECIALS:
             continue
-        with_default = _WITH_DEFAULT.match(body)
+        with_default = _WITH_DEFAULT.fullmatch(body)
         key = with_default.group(1) if with_default else body
         if ":" not in key or "::" in key or " " in key:
             return match.group(0)
@@ -98,7 +98,7 @@ def substitute(text: str, lookup: Lookup, *, literal: bool = True) -> str | None
         if special is not None:
             return special
         default: str | None = None
-        with_default = _WITH_DEFAULT.match(body)
+        with_default = _WITH_DEFAULT.fullmatch(body)
         key = body
         if with_default:
             key = with_default.group(1)

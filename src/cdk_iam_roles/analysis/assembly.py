@@ -33,6 +33,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -42,7 +43,6 @@ from typing import Any
 
 from cdk_iam_roles.analysis._placeholders import is_placeholder
 from cdk_iam_roles.cfn import (
-    Resolver,
     ResourceRef,
     StackTemplate,
     Unknown,
@@ -50,6 +50,7 @@ from cdk_iam_roles.cfn import (
     load_stacks,
     partition_of_region,
 )
+from cdk_iam_roles.documents import DocumentKind, listed_document, read_policy_document
 from cdk_iam_roles.errors import InputError
 
 __all__ = [
@@ -262,7 +263,9 @@ class App:
         for role in self.roles:
             if principal == role.arn:
                 return role
-        match = re.match(r"^arn:([^:]+):(iam|sts)::(\d{12}):(role|assumed-role)/(.+)$", principal)
+        match = re.fullmatch(
+            r"arn:([^:]+):(iam|sts)::(\d{12}):(role|assumed-role)/(.+)", principal, re.ASCII
+        )
         if match is None:
             return None
         _, _service, account, kind, rest = match.groups()
@@ -299,13 +302,7 @@ class _StackContext:
                 f"{stack.name}: the region is not known; the partition is assumed to be 'aws'"
             )
         self.partition = known
-        params = stack.template.get("Parameters", {})
-        self.plain = Resolver(
-            resources=stack.resources,
-            account=self.account,
-            region=self.region,
-            template_parameters=params if isinstance(params, Mapping) else {},
-        )
+        self.plain = dataclasses.replace(stack.resolver, account=self.account, region=self.region)
         self._ids: dict[str, dict[str | None, str]] = {}
         for logical_id, resource in stack.resources.items():
             if isinstance(resource, Mapping):
@@ -455,6 +452,50 @@ class _StackContext:
         """Resolve ``value`` with names of this stack's resources filled in."""
         return self.plain.resolve(self._prepare(value))
 
+    def document(
+        self, raw: Any, kind: DocumentKind, where: str, notes: list[str], *, optional: bool = False
+    ) -> Mapping[str, Any] | None:
+        """A policy document read by the one reader, for the evaluator.
+
+        ``None`` when the template holds none. A document that cannot be read (unknown
+        offline, or malformed) is returned as one statement of unknown effect, which the
+        evaluator never takes to allow and assumes may deny; ``notes`` says why.
+        """
+        read = read_policy_document(
+            raw, self.plain, kind=kind, prepare=self._prepare, optional=optional
+        )
+        if read.status == "absent":
+            return None
+        if read.status == "unknown":
+            notes.append(f"{where} cannot be read offline ({read.reason}); it never allows")
+        elif read.status == "malformed":
+            notes.append(f"{where} is malformed: " + "; ".join(read.problems))
+        if read.conditions:
+            notes.append(
+                f"{where} depends on the template conditions {', '.join(read.conditions)}: "
+                "a statement of only some branches never allows, a Deny of any branch applies"
+            )
+        document = read.for_evaluation()
+        if document is None:
+            reason = read.reason or "; ".join(read.problems)
+            return {"Statement": [{"Effect": Unknown(reason), "Action": "*", "Resource": "*"}]}
+        return document
+
+
+# A policy the template leaves out entirely: no statement, so it neither allows nor denies.
+_NO_STATEMENT: Mapping[str, Any] = {"Statement": []}
+
+
+def _unreadable(document: Mapping[str, Any]) -> bool:
+    """True for the stand-in :meth:`_StackContext.document` returns for an unread document."""
+    statements = document.get("Statement")
+    return (
+        isinstance(statements, list)
+        and len(statements) == 1
+        and isinstance(statements[0], Mapping)
+        and isinstance(statements[0].get("Effect"), Unknown)
+    )
+
 
 def _as_list(value: Any) -> list[Any]:
     if value is None:
@@ -534,9 +575,14 @@ def _read_roles(app: App, ctx: _StackContext, managed: _Managed) -> None:
         raw = resource.get("Properties", {})
         props: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         role_path = ctx.plain.resolve(props.get("Path", "/"))
-        trust = ctx.resolve(props.get("AssumeRolePolicyDocument"))
+        trust_notes: list[str] = []
+        trust = ctx.document(
+            props.get("AssumeRolePolicyDocument"), "trust", "the trust policy", trust_notes
+        )
+        if trust is not None and trust.get("Statement") and _unreadable(trust):
+            trust = None
         duration = ctx.plain.resolve(props.get("MaxSessionDuration", DEFAULT_MAX_SESSION_DURATION))
-        if isinstance(duration, str) and duration.isdigit():
+        if isinstance(duration, str) and duration.isascii() and duration.isdigit():
             duration = int(duration)
         role = RoleInfo(
             stack=ctx.stack.name,
@@ -552,6 +598,7 @@ def _read_roles(app: App, ctx: _StackContext, managed: _Managed) -> None:
             if isinstance(duration, int)
             else Unknown(f"MaxSessionDuration {_describe_unknown(duration)}"),
         )
+        role.notes.extend(trust_notes)
         if role.trust is None:
             role.notes.append("the role has no readable trust policy (AssumeRolePolicyDocument)")
         elif is_unresolved(role.trust):
@@ -560,13 +607,19 @@ def _read_roles(app: App, ctx: _StackContext, managed: _Managed) -> None:
                 "with them are never taken to allow"
             )
         for index, policy in enumerate(_as_list(props.get("Policies"))):
-            if not isinstance(policy, Mapping):
-                continue
-            name_value = ctx.plain.resolve(policy.get("PolicyName"))
-            label = name_value if isinstance(name_value, str) else f"#{index}"
-            document = ctx.resolve(policy.get("PolicyDocument"))
-            if isinstance(document, Mapping):
-                role.identity_policies.append(AttachedPolicy(f'inline policy "{label}"', document))
+            name_value = (
+                ctx.plain.resolve(policy.get("PolicyName")) if isinstance(policy, Mapping) else None
+            )
+            label = (
+                f'inline policy "{name_value}"'
+                if isinstance(name_value, str)
+                else (f"inline policy #{index}")
+            )
+            document = ctx.document(
+                listed_document(policy), "identity", label, role.notes, optional=True
+            )
+            if document is not None:
+                role.identity_policies.append(AttachedPolicy(label, document))
         for value in _as_list(props.get("ManagedPolicyArns")):
             _attach_managed(ctx, role, value, managed)
         if "PermissionsBoundary" in props:
@@ -603,9 +656,10 @@ def _managed_resource(
 ) -> AttachedPolicy:
     raw = resource.get("Properties", {})
     props: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
-    document = ctx.resolve(props.get("PolicyDocument"))
     origin = f"AWS::IAM::ManagedPolicy {_strip_resource(ctx.stack.path_of(logical))}"
-    return AttachedPolicy(origin, document if isinstance(document, Mapping) else {})
+    notes: list[str] = []
+    document = ctx.document(props.get("PolicyDocument"), "identity", origin, notes)
+    return AttachedPolicy(origin, document if document is not None else _NO_STATEMENT)
 
 
 def _attach_managed(ctx: _StackContext, role: RoleInfo, value: Any, managed: _Managed) -> None:
@@ -651,11 +705,9 @@ def _attach_policies(app: App, ctx: _StackContext) -> None:
         if kind == "AWS::IAM::ManagedPolicy":
             policy = _managed_resource(ctx, logical, resource)
         else:
-            document = ctx.resolve(props.get("PolicyDocument"))
-            policy = AttachedPolicy(
-                f"{kind} {_strip_resource(stack.path_of(logical))}",
-                document if isinstance(document, Mapping) else {},
-            )
+            origin = f"{kind} {_strip_resource(stack.path_of(logical))}"
+            document = ctx.document(props.get("PolicyDocument"), "identity", origin, app.notes)
+            policy = AttachedPolicy(origin, document if document is not None else _NO_STATEMENT)
         for role in _roles_named_by(app, ctx, targets):
             if all(p.origin != policy.origin for p in role.identity_policies):
                 role.identity_policies.append(policy)
@@ -681,7 +733,7 @@ def _target_arn(ctx: _StackContext, kind: str, value: Any) -> str | Unknown:
     if kind == "AWS::S3::BucketPolicy" and not resolved.startswith("arn:"):
         return f"arn:{ctx.partition}:s3:::{resolved}"
     if kind == "AWS::SQS::QueuePolicy":
-        match = re.match(r"^https://sqs\.([^.]+)\.[^/]+/([^/]+)/([^/]+)$", resolved)
+        match = re.fullmatch(r"https://sqs\.([^.]+)\.[^/]+/([^/]+)/([^/]+)", resolved)
         if match:
             region, account, name = match.groups()
             return f"arn:{ctx.partition}:sqs:{region}:{account}:{name}"
@@ -698,7 +750,9 @@ def _read_resource_policies(app: App, ctx: _StackContext) -> None:
         props: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         if policy_key not in props:
             continue
-        document = ctx.resolve(props[policy_key])
+        document = ctx.document(
+            props[policy_key], "resource", f"{kind} {stack.path_of(logical)}", app.notes
+        )
         if target_key is None:
             arn = ctx.lookup(logical, "Arn")
             targets: tuple[str | Unknown, ...] = (arn,) if arn else ()
@@ -711,7 +765,7 @@ def _read_resource_policies(app: App, ctx: _StackContext) -> None:
                 logical_id=logical,
                 path=_strip_resource(stack.path_of(logical)),
                 resources=targets,
-                document=document if isinstance(document, Mapping) else {},
+                document=document if document is not None else _NO_STATEMENT,
                 account=ctx.account,
                 covers_children=children,
             )

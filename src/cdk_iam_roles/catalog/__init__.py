@@ -26,7 +26,13 @@ from cdk_iam_roles.catalog.model import (
     build_catalog,
     infer_pattern,
 )
-from cdk_iam_roles.catalog.profiles import ProfileOptions, render_profiles
+from cdk_iam_roles.catalog.profiles import (
+    ProfileOptions,
+    ProfileReport,
+    SkippedProfile,
+    profile_report,
+    render_profiles,
+)
 from cdk_iam_roles.catalog.render import FORMATS, render
 
 __all__ = [
@@ -38,10 +44,13 @@ __all__ = [
     "ConditionEntry",
     "Permissions",
     "ProfileOptions",
+    "ProfileReport",
     "RoleEntry",
+    "SkippedProfile",
     "StackEntry",
     "build_catalog",
     "infer_pattern",
+    "profile_report",
     "render",
     "render_profiles",
 ]

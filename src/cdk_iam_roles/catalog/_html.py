@@ -1,15 +1,17 @@
 """The catalog as one self-contained static HTML page.
 
 Inline CSS only: no script, no external URL, nothing fetched. Every value from a template
-goes through :func:`html.escape`. The page has a table of contents by stack, one table
-per pattern, and prints cleanly (tables are not split mid-row).
+goes through :func:`escape` (:func:`html.escape` of the value on one printable line).
+The page has a table of contents by stack, one table per pattern, and prints cleanly
+(tables are not split mid-row).
 """
 
 from __future__ import annotations
 
+import html
 import re
-from html import escape
 
+from cdk_iam_roles._printable import one_line
 from cdk_iam_roles.catalog._text import (
     findings_line,
     permission_lines,
@@ -20,6 +22,14 @@ from cdk_iam_roles.catalog._text import (
 from cdk_iam_roles.catalog.model import Catalog, RoleEntry
 
 __all__ = ["render_html"]
+
+
+def escape(text: str) -> str:
+    """``text`` as HTML text or attribute value: markup characters and both quotes
+    escaped, and on one line with invisible characters made visible (a U+202E in a role
+    name cannot make the page read as something else)."""
+    return html.escape(one_line(text), quote=True)
+
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#1b1f23}

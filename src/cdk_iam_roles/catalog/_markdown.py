@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from cdk_iam_roles._printable import one_line
 from cdk_iam_roles.catalog._text import (
     findings_line,
     permission_lines,
@@ -20,10 +21,11 @@ _SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 
 
 def escape_md(text: str) -> str:
-    """``text`` safe inside a Markdown table cell (no markup, no HTML, one line)."""
+    """``text`` safe inside a Markdown table cell (no markup, no HTML, one line, no
+    invisible characters)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _SPECIAL.sub(r"\\\1", text)
-    return " ".join(text.split())
+    return one_line(text)
 
 
 def _cell(lines: list[str]) -> str:

@@ -7,6 +7,7 @@ quoted and escaped, so no value of a template can break the diagram.
 
 from __future__ import annotations
 
+from cdk_iam_roles._printable import one_line
 from cdk_iam_roles.catalog.model import Catalog
 
 __all__ = ["escape_label", "render_mermaid"]
@@ -17,7 +18,7 @@ def escape_label(text: str) -> str:
     # Mermaid reads #name; / #code; as entities inside quoted labels.
     # https://mermaid.js.org/syntax/flowchart.html#entity-codes-to-escape-characters
     out = []
-    for char in " ".join(text.split()):
+    for char in one_line(text):
         if char in '"#&<>[]{}()|`;':
             out.append(f"#{ord(char)};")
         else:

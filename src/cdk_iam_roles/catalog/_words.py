@@ -171,15 +171,15 @@ def _join_or(items: Sequence[str]) -> str:
     return ", ".join(unique[:-1]) + " or " + unique[-1]
 
 
-_ARN = re.compile(r"^arn:([^:]+):(iam|sts)::(\d{12}|aws):(.+)$")
+_ARN = re.compile(r"arn:([^:]+):(iam|sts)::(\d{12}|aws):(.+)", re.ASCII)
 
 
 def _aws_words(value: str) -> tuple[str, str]:
     if value == "*":
         return "anyone", "any AWS principal (anyone with AWS credentials)"
-    if re.fullmatch(r"\d{12}", value):
+    if re.fullmatch(r"\d{12}", value, re.ASCII):
         return "account", f"any principal in account {value}"
-    match = _ARN.match(value)
+    match = _ARN.fullmatch(value)
     if not match:
         return "other", f"AWS principal {value}"
     _, service, account, resource = match.groups()
@@ -203,8 +203,9 @@ def _aws_words(value: str) -> tuple[str, str]:
 # named AWSReservedSSO_<permission set>_<suffix>.
 # https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html
 IDENTITY_CENTER_ROLE = re.compile(
-    r"^arn:[a-z-]+:iam::(\d{12}|\*):role/aws-reserved/sso\.amazonaws\.com/"
-    r"(?:[^/]*/)?\*?AWSReservedSSO_([^*/]+)_\*$"
+    r"arn:[a-z-]+:iam::(\d{12}|\*):role/aws-reserved/sso\.amazonaws\.com/"
+    r"(?:[^/]*/)?\*?AWSReservedSSO_([^*/]+)_\*",
+    re.ASCII,
 )
 
 
@@ -216,7 +217,7 @@ def identity_center_permission_set(arn: str) -> str | None:
         >>> identity_center_permission_set(folder + "*AWSReservedSSO_Ops_*")
         'Ops'
     """
-    match = IDENTITY_CENTER_ROLE.match(arn)
+    match = IDENTITY_CENTER_ROLE.fullmatch(arn)
     return match.group(2) if match else None
 
 
@@ -242,7 +243,7 @@ def _aws_qualifiers(cond: _Conditions) -> list[str]:
     # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
     present = [v.lower() for v in cond.get("aws:MultiFactorAuthPresent", "Bool")]
     age = cond.get("aws:MultiFactorAuthAge", "NumericLessThan", "NumericLessThanEquals")
-    if age and all(a.isdigit() for a in age):
+    if age and all(a.isascii() and a.isdigit() for a in age):
         quals.append(f"MFA within {duration_words(min(int(a) for a in age))}")
     elif "true" in present or age:
         quals.append("MFA")
@@ -283,17 +284,17 @@ def _service_qualifiers(cond: _Conditions) -> list[str]:
 # GitHub's subject claim: repo:OWNER/REPO:ref:refs/heads/B, :ref:refs/tags/T,
 # :environment:E, :pull_request.
 # https://docs.github.com/en/actions/reference/security/oidc#example-subject-claims
-_GITHUB_SUB = re.compile(r"^repo:([^:]+):(.*)$")
+_GITHUB_SUB = re.compile(r"repo:([^:]+):(.*)")
 # GitLab: project_path:GROUP/PROJECT:ref_type:branch|tag:ref:NAME.
 # https://docs.gitlab.com/ci/secrets/id_token_authentication/
-_GITLAB_SUB = re.compile(r"^project_path:([^:]+):ref_type:([^:]+):ref:(.*)$")
+_GITLAB_SUB = re.compile(r"project_path:([^:]+):ref_type:([^:]+):ref:(.*)")
 # EKS IRSA: system:serviceaccount:NAMESPACE:NAME; issuer oidc.eks.REGION.amazonaws.com/id/ID.
 # https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html
-_EKS_SUB = re.compile(r"^system:serviceaccount:([^:]+):(.+)$")
-_EKS_ISSUER = re.compile(r"^oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/id/([^/]+)$", re.I)
+_EKS_SUB = re.compile(r"system:serviceaccount:([^:]+):(.+)")
+_EKS_ISSUER = re.compile(r"oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/id/([^/]+)", re.I)
 # HCP Terraform: organization:O:project:P:workspace:W:run_phase:plan|apply.
 # https://developer.hashicorp.com/terraform/cloud-docs/workspaces/dynamic-provider-credentials/workload-identity-tokens
-_TFC_SUB = re.compile(r"^organization:([^:]+):project:([^:]+):workspace:([^:]+):run_phase:(.+)$")
+_TFC_SUB = re.compile(r"organization:([^:]+):project:([^:]+):workspace:([^:]+):run_phase:(.+)")
 
 
 def _github_subject(rest: str) -> str:
@@ -315,11 +316,11 @@ def _oidc_words(issuer: str, subjects: list[str], audiences: list[str]) -> str:
     host = original.lower()
     subject_text = "" if subjects else "any subject (no sub condition)"
     if host.startswith("token.actions.githubusercontent.com") or (
-        subjects and all(_GITHUB_SUB.match(s) for s in subjects)
+        subjects and all(_GITHUB_SUB.fullmatch(s) for s in subjects)
     ):
         by_repo: dict[str, list[str]] = {}
         for subject in subjects:
-            match = _GITHUB_SUB.match(subject)
+            match = _GITHUB_SUB.fullmatch(subject)
             if match:
                 by_repo.setdefault(match.group(1), []).append(_github_subject(match.group(2)))
             else:
@@ -329,10 +330,10 @@ def _oidc_words(issuer: str, subjects: list[str], audiences: list[str]) -> str:
             for repo, what in by_repo.items()
         ]
         return "GitHub Actions, " + ("; ".join(parts) if parts else subject_text)
-    if subjects and all(_GITLAB_SUB.match(s) for s in subjects):
+    if subjects and all(_GITLAB_SUB.fullmatch(s) for s in subjects):
         by_project: dict[str, list[str]] = {}
         for subject in subjects:
-            match = _GITLAB_SUB.match(subject)
+            match = _GITLAB_SUB.fullmatch(subject)
             assert match is not None
             project, ref_type, ref = match.groups()
             by_project.setdefault(project, []).append(f"{ref_type} {ref}")
@@ -341,19 +342,19 @@ def _oidc_words(issuer: str, subjects: list[str], audiences: list[str]) -> str:
             f"GitLab CI{where} project {project}, {_join_or(refs)}"
             for project, refs in by_project.items()
         )
-    eks = _EKS_ISSUER.match(original)
-    if eks or (subjects and all(_EKS_SUB.match(s) for s in subjects)):
+    eks = _EKS_ISSUER.fullmatch(original)
+    if eks or (subjects and all(_EKS_SUB.fullmatch(s) for s in subjects)):
         accounts = []
         for subject in subjects:
-            match = _EKS_SUB.match(subject)
+            match = _EKS_SUB.fullmatch(subject)
             accounts.append(f"{match.group(1)}/{match.group(2)}" if match else subject)
         cluster = f"cluster {eks.group(2)} ({eks.group(1)})" if eks else f"cluster issuer {host}"
         who = _join_or(accounts) if accounts else subject_text
         return f"EKS service account {who} in {cluster}"
-    if subjects and all(_TFC_SUB.match(s) for s in subjects):
+    if subjects and all(_TFC_SUB.fullmatch(s) for s in subjects):
         by_workspace: dict[str, list[str]] = {}
         for subject in subjects:
-            match = _TFC_SUB.match(subject)
+            match = _TFC_SUB.fullmatch(subject)
             assert match is not None
             org, project, workspace, phase = match.groups()
             by_workspace.setdefault(f"{org}/{project}/{workspace}", []).append(phase)

@@ -326,7 +326,7 @@ def _role(
         max_seconds = DEFAULT_MAX_SESSION_SECONDS
     elif isinstance(max_value, int) and not isinstance(max_value, bool):
         max_seconds = max_value
-    elif isinstance(max_value, str) and max_value.isdigit():
+    elif isinstance(max_value, str) and max_value.isascii() and max_value.isdigit():
         max_seconds = int(max_value)
     else:
         max_seconds = None
@@ -467,7 +467,7 @@ def _web_identity_shaped(assumer: Assumer) -> bool:
 
 # --- permissions ------------------------------------------------------------------------
 
-_AWS_MANAGED = re.compile(r"^arn:[^:]+:iam::aws:policy/(.+)$")
+_AWS_MANAGED = re.compile(r"arn:[^:]+:iam::aws:policy/(.+)")
 
 
 def _display_resolver(resolver: Resolver) -> Resolver:
@@ -489,10 +489,10 @@ def _display_resolver(resolver: Resolver) -> Resolver:
 def _policy_label(stack: StackTemplate, value: Any, raw: Any, resolver: Resolver) -> str:
     if isinstance(value, Unknown):
         shown = _display_resolver(resolver).resolve(raw)
-        if isinstance(shown, str) and _AWS_MANAGED.match(shown):
+        if isinstance(shown, str) and _AWS_MANAGED.fullmatch(shown):
             value = shown
     if isinstance(value, str):
-        match = _AWS_MANAGED.match(value)
+        match = _AWS_MANAGED.fullmatch(value)
         return f"{match.group(1)} (AWS managed)" if match else value
     if isinstance(value, ResourceRef):
         target = stack.resources.get(value.logical_id)

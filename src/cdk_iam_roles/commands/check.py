@@ -5,6 +5,12 @@ template (JSON or YAML), runs every template rule, and prints the findings as te
 JSON or SARIF 2.1.0. Exit codes: 0 no error-level finding, 1 error findings, 2
 unusable input (one line on stderr, no traceback). It never imports ``aws_cdk``.
 
+Findings that the app acknowledged (``cdk.Acknowledgment`` with the ID
+``cdk-iam-roles::<rule ID>``, on the role or any construct above it) are shown as
+acknowledged with their reason and do not count for the exit code;
+``--ignore-acknowledgments`` counts them again (see
+:mod:`cdk_iam_roles.rules.acknowledgments` for where the assembly records them).
+
 Example:
     >>> from cdk_iam_roles.cli import main
     >>> main(["check", "cdk.out", "--format", "sarif"])  # doctest: +SKIP
@@ -22,8 +28,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from cdk_iam_roles import __version__
+from cdk_iam_roles._printable import one_line
 from cdk_iam_roles.cfn import StackTemplate, load_stacks
 from cdk_iam_roles.errors import InputError
+from cdk_iam_roles.rules.acknowledgments import (
+    Acknowledgment,
+    Acknowledgments,
+    acknowledgment_id,
+    read_acknowledgments,
+)
 from cdk_iam_roles.rules.engine import check_stack, has_errors
 from cdk_iam_roles.rules.model import Finding, RuleInfo, Severity
 from cdk_iam_roles.rules.org import OrgStandard
@@ -39,6 +52,9 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 # SARIF's result levels: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+Acknowledged = tuple[Finding, Acknowledgment]
+"""A finding and the acknowledgment that accepts it."""
 
 
 def _positive(text: str) -> int:
@@ -66,6 +82,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         choices=("error", "warning", "info"),
         default="info",
         help="least severe finding to print (default: info, which lists unknown values)",
+    )
+    parser.add_argument(
+        "--ignore-acknowledgments",
+        action="store_true",
+        help="count findings the app acknowledged (cdk.Acknowledgment) as findings again",
     )
     parser.add_argument(
         "--disable",
@@ -151,17 +172,43 @@ def run(args: argparse.Namespace) -> int:
     rules = (*template_rules(), *(standard.rules() if standard is not None else ()))
     stacks = load_stacks(args.path)
     limit = _RANK[Severity(args.min_severity)]
-    findings: list[Finding] = []
+    found: list[Finding] = []
     for stack in stacks:
-        findings.extend(check_stack(stack, settings=settings, rules=rules))
+        found.extend(check_stack(stack, settings=settings, rules=rules))
+    acks = (
+        Acknowledgments()
+        if args.ignore_acknowledgments
+        else read_acknowledgments(stacks, args.path)
+    )
+    findings, acknowledged = split_acknowledged(found, acks)
     shown = [f for f in findings if _RANK[f.severity] <= limit]
+    shown_acked = [a for a in acknowledged if _RANK[a[0].severity] <= limit]
     if args.format == "json":
-        print(json.dumps(json_report(stacks, shown), indent=2))
+        print(json.dumps(json_report(stacks, shown, acknowledged=shown_acked), indent=2))
     elif args.format == "sarif":
-        print(json.dumps(sarif_report(stacks, shown), indent=2))
+        print(json.dumps(sarif_report(stacks, shown, acknowledged=shown_acked), indent=2))
     else:
-        print(text_report(stacks, shown))
+        print(text_report(stacks, shown, acknowledged=shown_acked))
     return 1 if has_errors(findings) else 0
+
+
+def split_acknowledged(
+    findings: Sequence[Finding], acks: Acknowledgments
+) -> tuple[list[Finding], list[Acknowledged]]:
+    """The findings no acknowledgment accepts, and those one does (with it).
+
+    An acknowledgment accepts the findings of its rule on the construct it was given on
+    and on every construct below it (the nearest one wins), as CDK's report does.
+    """
+    open_findings: list[Finding] = []
+    acknowledged: list[Acknowledged] = []
+    for finding in findings:
+        ack = acks.find(finding.rule_id, finding.path) if len(acks) else None
+        if ack is None:
+            open_findings.append(finding)
+        else:
+            acknowledged.append((finding, ack))
+    return open_findings, acknowledged
 
 
 def _summary(stacks: Sequence[StackTemplate], findings: Sequence[Finding]) -> dict[str, int]:
@@ -175,27 +222,53 @@ def _summary(stacks: Sequence[StackTemplate], findings: Sequence[Finding]) -> di
     }
 
 
-def text_report(stacks: Sequence[StackTemplate], findings: Sequence[Finding]) -> str:
-    """Findings as lines for a terminal, with a summary line last."""
+def text_report(
+    stacks: Sequence[StackTemplate],
+    findings: Sequence[Finding],
+    *,
+    acknowledged: Sequence[Acknowledged] = (),
+) -> str:
+    """Findings as lines for a terminal, acknowledged ones after, a summary line last."""
     lines: list[str] = []
+    # Template values go through one_line: they never move the terminal's cursor or
+    # start a line of their own.
     for f in findings:
-        lines.append(f"{str(f.severity).upper():7} {f.rule_id:16} {f.path}: {f.message}")
-        lines.append(f"{'':7} {'':16} fix: {f.fix}")
+        where = f"{one_line(f.path)}: {one_line(f.message)}"
+        lines.append(f"{str(f.severity).upper():7} {f.rule_id:16} {where}")
+        lines.append(f"{'':7} {'':16} fix: {one_line(f.fix)}")
+    for f, ack in acknowledged:
+        where = f"{one_line(f.path)}: {one_line(f.message)} ({f.severity})"
+        lines.append(f"{'ACK':7} {f.rule_id:16} {where}")
+        scope = one_line(ack.scope) or "the app"
+        lines.append(f"{'':7} {'':16} acknowledged on {scope}: {one_line(ack.reason)}")
     s = _summary(stacks, findings)
     lines.append(
-        f"{s['errors']} error(s), {s['warnings']} warning(s), {s['info']} info in "
-        f"{s['stacks']} stack(s), {s['roles']} role(s)"
+        f"{s['errors']} error(s), {s['warnings']} warning(s), {s['info']} info"
+        + (f", {len(acknowledged)} acknowledged" if acknowledged else "")
+        + f" in {s['stacks']} stack(s), {s['roles']} role(s)"
     )
     return "\n".join(lines)
 
 
-def json_report(stacks: Sequence[StackTemplate], findings: Sequence[Finding]) -> dict[str, Any]:
-    """Findings as JSON data: ``{"tool", "version", "summary", "findings"}``."""
+def json_report(
+    stacks: Sequence[StackTemplate],
+    findings: Sequence[Finding],
+    *,
+    acknowledged: Sequence[Acknowledged] = (),
+) -> dict[str, Any]:
+    """Findings as JSON data: ``{"tool", "version", "summary", "findings", "acknowledged"}``.
+
+    ``findings`` are those that count; ``acknowledged`` lists each accepted finding with
+    its ``acknowledgment`` (``rule_id``, ``scope``, ``reason``).
+    """
+    summary = _summary(stacks, findings)
+    summary["acknowledged"] = len(acknowledged)
     return {
         "tool": "cdk-iam-roles",
         "version": __version__,
-        "summary": _summary(stacks, findings),
+        "summary": summary,
         "findings": [f.as_dict() for f in findings],
+        "acknowledged": [{**f.as_dict(), "acknowledgment": a.as_dict()} for f, a in acknowledged],
     }
 
 
@@ -212,18 +285,29 @@ def _sarif_rule(info: RuleInfo) -> dict[str, Any]:
     }
 
 
-def sarif_report(stacks: Sequence[StackTemplate], findings: Sequence[Finding]) -> dict[str, Any]:
-    """Findings as a SARIF 2.1.0 log with one run (tool, rules, results)."""
+def sarif_report(
+    stacks: Sequence[StackTemplate],
+    findings: Sequence[Finding],
+    *,
+    acknowledged: Sequence[Acknowledged] = (),
+) -> dict[str, Any]:
+    """Findings as a SARIF 2.1.0 log with one run (tool, rules, results).
+
+    An acknowledged finding is a result with a ``suppressions`` entry (kind ``inSource``:
+    the acknowledgment is in the app's code; status ``accepted``; the reason as its
+    ``justification``), which code-scanning tools show as dismissed.
+    """
     sources = {s.name: s.source for s in stacks}
     catalog = [r for r in all_rules() if any(t.info is r for t in template_rules())]
     known = {r.id for r in catalog}
-    extra = sorted({f.rule_id for f in findings} - known)
+    everything = [*((f, None) for f in findings), *acknowledged]
+    extra = sorted({f.rule_id for f, _ in everything} - known)
     rules = [_sarif_rule(r) for r in catalog]
     for rule_id in extra:  # never expected: every template rule is in the catalog
         rules.append({"id": rule_id, "shortDescription": {"text": rule_id}})
     index = {r["id"]: i for i, r in enumerate(rules)}
     results: list[dict[str, Any]] = []
-    for f in findings:
+    for f, ack in everything:
         location: dict[str, Any] = {
             "logicalLocations": [
                 {"name": f.logical_id, "fullyQualifiedName": f.path, "kind": "resource"}
@@ -232,15 +316,27 @@ def sarif_report(stacks: Sequence[StackTemplate], findings: Sequence[Finding]) -
         source = sources.get(f.stack)
         if source:
             location["physicalLocation"] = {"artifactLocation": {"uri": _uri(source)}}
-        results.append(
-            {
-                "ruleId": f.rule_id,
-                "ruleIndex": index[f.rule_id],
-                "level": _SARIF_LEVEL[f.severity],
-                "message": {"text": f"{f.message}. Fix: {f.fix}"},
-                "locations": [location],
-            }
-        )
+        result: dict[str, Any] = {
+            "ruleId": f.rule_id,
+            "ruleIndex": index[f.rule_id],
+            "level": _SARIF_LEVEL[f.severity],
+            "message": {"text": f"{f.message}. Fix: {f.fix}"},
+            "locations": [location],
+        }
+        if ack is not None:
+            # https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/sarif-v2.1.0-os.html#_Toc34317885
+            result["suppressions"] = [
+                {
+                    "kind": "inSource",
+                    "status": "accepted",
+                    "justification": ack.reason,
+                    "properties": {
+                        "scope": ack.scope,
+                        "acknowledgmentId": acknowledgment_id(ack.rule_id),
+                    },
+                }
+            ]
+        results.append(result)
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

@@ -2,8 +2,9 @@
 
 One ``[profile <stack>-<role-name>]`` per role that trusts IAM users, roles or accounts,
 with ``role_arn``, ``source_profile``, and ``mfa_serial``, ``external_id``,
-``duration_seconds`` and ``role_session_name`` as the trust requires. Exit 0, or 2 on
-unusable input.
+``duration_seconds`` and ``role_session_name`` as the trust requires. A role whose
+values AWS would not accept (a control character, a malformed ARN or external ID) gets
+no profile and a one-line warning on stderr. Exit 0, or 2 on unusable input.
 
 Example:
     ``cdk-iam-roles profiles cdk.out --source-profile me >> ~/.aws/config``
@@ -14,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cdk_iam_roles.catalog import build_catalog, render_profiles
+from cdk_iam_roles.catalog import ProfileOptions, build_catalog, profile_report
 from cdk_iam_roles.cfn import load_stacks
 
 NAME = "profiles"
@@ -59,13 +60,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the profiles; returns the exit code."""
-    text = render_profiles(
-        build_catalog(load_stacks(args.path)),
+    options = ProfileOptions(
         source_profile=args.source_profile,
         mfa_serial=args.mfa_serial,
         region=args.region,
         duration_seconds=args.duration_seconds,
         user_name=args.user_name,
     )
-    sys.stdout.write(text)
+    report = profile_report(build_catalog(load_stacks(args.path)), options)
+    for skipped in report.skipped:
+        print(f"cdk-iam-roles: {skipped.warning}", file=sys.stderr)
+    sys.stdout.write(report.text)
     return 0

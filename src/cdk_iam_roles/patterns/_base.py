@@ -10,6 +10,7 @@ statements to the role's assume-role policy. The role stays a real ``iam.Role``:
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,14 +31,16 @@ from cdk_iam_roles.rules.construct import role as rules
 from cdk_iam_roles.rules.model import RuleInfo
 from cdk_iam_roles.trust.document import Statement
 from cdk_iam_roles.trust.tokens import is_token
-from cdk_iam_roles.trust.validate import check_role_name, check_role_path
+from cdk_iam_roles.trust.validate import check_plain_text, check_role_name, check_role_path
 
 __all__ = [
     "PatternRole",
     "TrustStatements",
     "as_str_list",
     "check_common",
+    "check_description",
     "construct_path",
+    "plain_text",
     "stack_facts",
     "str_list",
     "warn",
@@ -167,6 +170,68 @@ def native_principal(statements: Sequence[Statement]) -> iam.IPrincipal | None:
     return None
 
 
+def plain_text(bag: ProblemCollector, argument: str, value: object) -> bool:
+    """Whether ``value`` may go on to the argument's own checks (rule IAMR-ROLE-008).
+
+    A string with a control character or leading or trailing whitespace is recorded as a
+    problem under ``argument`` and gives ``False``: the argument's own checks then skip
+    it, so each bad value is reported once. Anything else gives ``True`` (a value of
+    another type is judged by the argument's own checks). A CDK token is plain text; the
+    literal text around a token (``f"{token}\\n"``) is judged like any other text.
+
+    Args:
+        bag: where the problem is recorded.
+        argument: the argument as the caller wrote it, with its index for an element of
+            a list (``"trusted_accounts[1]"``) or its key for a value of a mapping.
+        value: the value received.
+
+    Example:
+        >>> bag = ProblemCollector()
+        >>> plain_text(bag, "trusted_accounts[0]", "222222222222\\n")
+        False
+        >>> print(bag.problems[0].render())  # doctest: +ELLIPSIS
+        trusted_accounts[0] holds a control character (\\n); remove it (got '222222222222\\n')...
+    """
+    if not isinstance(value, str):
+        return True
+    message = check_plain_text(value)
+    if message is None:
+        return True
+    bag.extend([rules.PLAIN_TEXT.problem(argument, message, value)])
+    return False
+
+
+# IAM role descriptions: tab, line feed, carriage return and printable Latin-1 (the first
+# three are refused anyway, by IAMR-ROLE-008).
+# https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+_DESCRIPTION = re.compile(r"[\t\n\r\x20-\x7e\xa1-\xff]*")
+
+
+def check_description(bag: ProblemCollector, argument: str, value: object, rule: RuleInfo) -> None:
+    """A role description: a string of at most 1,000 characters that IAM accepts."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        bag.extend([rule.problem(argument, "must be a string", value)])
+        return
+    if not plain_text(bag, argument, value) or is_token(value):
+        return
+    if len(value) > 1000:
+        bag.extend([rule.problem(argument, "must be at most 1,000 characters", value[:40] + "…")])
+    elif not _DESCRIPTION.fullmatch(value):
+        bad = next(c for c in value if not _DESCRIPTION.fullmatch(c))
+        bag.extend(
+            [
+                rule.problem(
+                    argument,
+                    f"holds {bad!r}, which IAM does not accept (only printable Latin-1 text)",
+                    value,
+                    fix="Write the description in printable Latin-1 characters.",
+                )
+            ]
+        )
+
+
 def check_common(
     bag: ProblemCollector,
     *,
@@ -174,26 +239,27 @@ def check_common(
     path: object,
     max_session_duration: object,
     description: object = None,
+    inline_policies: object = None,
 ) -> None:
-    """Validate the keyword arguments every pattern shares with ``iam.Role``."""
-    if role_name is not None:
+    """Validate the keyword arguments every pattern shares with ``iam.Role``.
+
+    Each is checked here, before ``iam.Role`` is constructed, so that a bad value is a
+    :class:`~cdk_iam_roles.errors.RoleConfigError` with the others and never an error
+    raised by the CDK's own checks. The names of ``inline_policies`` (policy names in
+    the template) are plain text too.
+    """
+    if isinstance(inline_policies, Mapping):
+        for name in inline_policies:
+            plain_text(bag, "inline_policies (key)", name)
+    if role_name is not None and plain_text(bag, "role_name", role_name):
         problem = check_role_name(role_name) if isinstance(role_name, str) else "must be a string"
         if problem:
             bag.extend([rules.ROLE_NAME.problem("role_name", problem, role_name)])
-    if path is not None:
+    if path is not None and plain_text(bag, "path", path):
         problem = check_role_path(path) if isinstance(path, str) else "must be a string"
         if problem:
             bag.extend([rules.ROLE_PATH.problem("path", problem, path)])
-    if description is not None and not isinstance(description, str):
-        bag.extend([rules.DESCRIPTION.problem("description", "must be a string", description)])
-    elif isinstance(description, str) and not is_token(description) and len(description) > 1000:
-        bag.extend(
-            [
-                rules.DESCRIPTION.problem(
-                    "description", "must be at most 1,000 characters", description[:40] + "…"
-                )
-            ]
-        )
+    check_description(bag, "description", description, rules.DESCRIPTION)
     if max_session_duration is not None:
         if not isinstance(max_session_duration, cdk.Duration):
             bag.extend(
@@ -293,6 +359,9 @@ class PatternRole(iam.Role):
         Example:
             >>> role.revoke_sessions_issued_before("2026-11-30T12:00:00Z")  # doctest: +SKIP
         """
+        bag = ProblemCollector()
+        if not plain_text(bag, "when", when):
+            bag.raise_if_any(self.node.path)
         stamp = _iso8601(when)
         if stamp is None:
             raise RoleConfigError(
@@ -336,13 +405,14 @@ def str_list(bag: ProblemCollector, rule: RuleInfo, argument: str, value: object
     """``value`` (a string, a list of strings or ``None``) as a list of strings.
 
     Anything else is recorded as a problem under ``rule`` and gives an empty list, so a
-    wrong type is reported like any other bad input, never as a raw ``TypeError``.
+    wrong type is reported like any other bad input, never as a raw ``TypeError``. A
+    string that is not plain text is recorded (IAMR-ROLE-008) and left out.
     """
     if value is None:
         return []
     if isinstance(value, str):
-        return [value]
+        return [value] if plain_text(bag, argument, value) else []
     if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-        return list(value)
+        return [v for i, v in enumerate(value) if plain_text(bag, f"{argument}[{i}]", v)]
     bag.extend([rule.problem(argument, "must be a string or a list of strings", value)])
     return []

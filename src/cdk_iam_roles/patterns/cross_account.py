@@ -16,14 +16,17 @@ from cdk_iam_roles.patterns._base import (
     PatternRole,
     check_common,
     construct_path,
+    plain_text,
     stack_facts,
     warn,
 )
 from cdk_iam_roles.rules.checks.mfa_from_roles_needs_mfa_session import INFO as MFA_FROM_ROLES
+from cdk_iam_roles.rules.checks.trust_pin_values_name_accounts import INFO as PIN_VALUE
 from cdk_iam_roles.rules.construct import cross_account as rules
 from cdk_iam_roles.rules.construct import role as role_rules
 from cdk_iam_roles.rules.model import RuleInfo
 from cdk_iam_roles.trust.document import Conditions, Statement, allow
+from cdk_iam_roles.trust.pins import PinKind, judge_value
 from cdk_iam_roles.trust.tokens import is_token
 from cdk_iam_roles.trust.validate import check_account_id, check_external_id, check_partition
 
@@ -31,18 +34,18 @@ __all__ = ["CrossAccountRole"]
 
 # aws:PrincipalOrgID compares with the organization ID, "o-" plus 10 to 32 characters.
 # https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html
-_ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
+_ORG_ID = re.compile(r"o-[a-z0-9]{10,32}")
 # IAM principal ARNs: arn:PARTITION:iam::ACCOUNT:role/PATH/NAME or :user/PATH/NAME. Paths
 # hold printable ASCII; names hold [\w+=,.@-].
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns
 _IAM_ARN = re.compile(
-    r"^arn:(?P<partition>[^:]+):iam::(?P<account>[^:]*):(?P<kind>role|user|root)"
-    r"(?P<rest>/[\x21-\x7e]*)?$"
+    r"arn:(?P<partition>[^:]+):iam::(?P<account>[^:]*):(?P<kind>role|user|root)"
+    r"(?P<rest>/[\x21-\x7e]*)?"
 )
-_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
+_NAME = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
 # Session tag keys: 1-128 characters; "aws:" is reserved; at most 50 session tags.
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_know
-_TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
+_TAG_KEY = re.compile(r"[\w .:/=+\-@]{1,128}")
 _MAX_SESSION_TAGS = 50
 
 
@@ -72,7 +75,7 @@ def parse_iam_principal(value: str) -> IamPrincipalArn | str:
         return "must not contain a wildcard"
     if value.startswith("arn:") and ":sts::" in value:
         return "must be an IAM role or user ARN, not an STS session ARN"
-    match = _IAM_ARN.match(value)
+    match = _IAM_ARN.fullmatch(value)
     if match is None:
         return "must be an IAM role or user ARN such as arn:aws:iam::222222222222:role/NAME"
     if check_partition(match["partition"]):
@@ -85,7 +88,7 @@ def parse_iam_principal(value: str) -> IamPrincipalArn | str:
         return "is an account root ARN, which trusts the whole account"
     rest = match["rest"] or ""
     path, _, name = rest.rpartition("/")
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         return f"must end in a {match['kind']} name of 1 to 64 letters, digits and +=,.@_-"
     return IamPrincipalArn(
         value, match["partition"], match["account"], match["kind"], path + "/", name
@@ -107,18 +110,22 @@ def switch_problems(switches: Mapping[str, object], rule: RuleInfo) -> list[Prob
 
 
 def string_list(bag: ProblemCollector, argument: str, value: object, rule: RuleInfo) -> list[str]:
-    """``value`` as a list of strings; anything else is a problem under ``rule``."""
+    """``value`` as a list of distinct strings; anything else is a problem under ``rule``.
+
+    A string that is not plain text is recorded (IAMR-ROLE-008, naming the element as
+    ``argument[index]``) and left out, so the argument's own checks judge only the rest.
+    """
     if value is None:
         return []
     if isinstance(value, str):
-        return [value]
+        return [value] if plain_text(bag, argument, value) else []
     if isinstance(value, (bytes, bytearray, Mapping)) or not isinstance(value, Sequence):
         bag.extend([rule.problem(argument, "must be a list of strings", value)])
         return []
     items: list[str] = []
-    for item in value:
+    for index, item in enumerate(value):
         if isinstance(item, str):
-            if item not in items:
+            if plain_text(bag, f"{argument}[{index}]", item) and item not in items:
                 items.append(item)
         else:
             bag.extend([rule.problem(argument, "must hold only strings", item)])
@@ -161,7 +168,8 @@ class CrossAccountRole(PatternRole):
         trusted_accounts: 12-digit account IDs whose principals may assume the role when
             their own identity policies allow it (default: none; warns IAMR-CA-008).
         organization_id: require the caller to belong to this AWS Organizations
-            organization (``aws:PrincipalOrgID``; default: no condition).
+            organization (``aws:PrincipalOrgID``; default: no condition). A wildcard
+            (``'o-*'``) pins nothing and is refused under IAMR-TRUST-006.
         external_ids: the external ID(s) callers must pass (``sts:ExternalId``; default:
             none; required when ``third_party=True``).
         third_party: the caller is a vendor acting for several customers (default False);
@@ -185,7 +193,7 @@ class CrossAccountRole(PatternRole):
         permissions_boundary: a permissions boundary (default: none).
 
     Raises:
-        RoleConfigError: with every problem found (IAMR-CA-*, IAMR-ROLE-*).
+        RoleConfigError: with every problem found (IAMR-CA-*, IAMR-TRUST-006, IAMR-ROLE-*).
 
     Example:
         >>> role = CrossAccountRole(  # doctest: +SKIP
@@ -242,19 +250,15 @@ class CrossAccountRole(PatternRole):
                     )
                 ]
             )
-        if organization_id is not None and not (
-            isinstance(organization_id, str)
-            and (is_token(organization_id) or _ORG_ID.match(organization_id))
-        ):
-            bag.extend(
-                [
-                    rules.ORG_ID_INVALID.problem(
-                        "organization_id",
-                        "must be 'o-' followed by 10 to 32 lower-case letters or digits",
-                        organization_id,
-                    )
-                ]
+        if (
+            organization_id is not None
+            and plain_text(bag, "organization_id", organization_id)
+            and not (
+                isinstance(organization_id, str)
+                and (is_token(organization_id) or _ORG_ID.fullmatch(organization_id))
             )
+        ):
+            bag.extend([_org_id_problem(organization_id)])
         ids = string_list(bag, "external_ids", external_ids, rules.EXTERNAL_ID_INVALID)
         for external_id in ids:
             problem = check_external_id(external_id)
@@ -262,7 +266,7 @@ class CrossAccountRole(PatternRole):
                 bag.extend(
                     [rules.EXTERNAL_ID_INVALID.problem("external_ids", problem, external_id)]
                 )
-        if third_party is True and not ids:
+        if third_party is True and not ids and _empty(external_ids):
             bag.extend(
                 [
                     rules.EXTERNAL_ID_REQUIRED.problem(
@@ -271,7 +275,14 @@ class CrossAccountRole(PatternRole):
                 ]
             )
         tag_keys = _check_tag_keys(bag, allow_session_tags, session_tag_keys)
-        check_common(bag, role_name=role_name, path=path, max_session_duration=max_session_duration)
+        check_common(
+            bag,
+            role_name=role_name,
+            path=path,
+            max_session_duration=max_session_duration,
+            description=description,
+            inline_policies=inline_policies,
+        )
         bag.raise_if_any(construct_path(scope, construct_id))
 
         stack = stack_facts(scope).stack
@@ -486,6 +497,22 @@ def _check_accounts(bag: ProblemCollector, value: object) -> list[str]:
     return accounts
 
 
+def _org_id_problem(value: object) -> Problem:
+    """What is wrong with an ``organization_id`` that is not an organization ID.
+
+    A wildcard is judged by the same predicate as the template rule IAMR-TRUST-006 (read
+    as the pattern it was meant to be, 'o-*' matches every organization), so the value
+    is refused under that rule's ID.
+    """
+    if isinstance(value, str):
+        verdict = judge_value("aws:PrincipalOrgID", value, matching="glob")
+        if verdict.kind is PinKind.WILDCARD:
+            return PIN_VALUE.problem("organization_id", f"pins nothing: {verdict.reason}", value)
+    return rules.ORG_ID_INVALID.problem(
+        "organization_id", "must be 'o-' followed by 10 to 32 lower-case letters or digits", value
+    )
+
+
 def _check_tag_keys(bag: ProblemCollector, allow_tags: object, value: object) -> list[str]:
     keys = string_list(bag, "session_tag_keys", value, rules.SESSION_TAGS_INVALID)
     if allow_tags is not True:
@@ -501,7 +528,7 @@ def _check_tag_keys(bag: ProblemCollector, allow_tags: object, value: object) ->
                 ]
             )
         return keys
-    if not keys:
+    if not keys and _empty(value):
         bag.extend(
             [
                 rules.SESSION_TAGS_INVALID.problem(
@@ -530,7 +557,7 @@ def _check_tag_keys(bag: ProblemCollector, allow_tags: object, value: object) ->
                     )
                 ]
             )
-        elif not _TAG_KEY.match(key):
+        elif not _TAG_KEY.fullmatch(key):
             bag.extend(
                 [
                     rules.SESSION_TAGS_INVALID.problem(

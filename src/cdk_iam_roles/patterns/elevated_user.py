@@ -14,7 +14,13 @@ from constructs import Construct
 
 from cdk_iam_roles.defaults import DEFAULT_ELEVATED_MAX_SESSION_SECONDS
 from cdk_iam_roles.errors import ProblemCollector
-from cdk_iam_roles.patterns._base import PatternRole, check_common, construct_path, warn
+from cdk_iam_roles.patterns._base import (
+    PatternRole,
+    check_common,
+    construct_path,
+    plain_text,
+    warn,
+)
 from cdk_iam_roles.patterns.cross_account import (
     console_name_warning,
     parse_iam_principal,
@@ -24,7 +30,7 @@ from cdk_iam_roles.patterns.cross_account import (
 from cdk_iam_roles.rules.construct import elevated_user as rules
 from cdk_iam_roles.trust.document import Conditions, Statement, allow
 from cdk_iam_roles.trust.tokens import is_token
-from cdk_iam_roles.trust.validate import check_account_id
+from cdk_iam_roles.trust.validate import check_account_id, check_partition
 
 __all__ = ["ElevatedUserRole", "identity_center_role_arn"]
 
@@ -37,12 +43,12 @@ _REASON_MIN_CHARS = 10
 # permission set is re-provisioned, so trust matches the ARN with ArnLike.
 # https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html
 _SSO_ROLE = re.compile(
-    r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>\d{12}):role/aws-reserved/"
+    r"arn:(?P<partition>[a-z-]+):iam::(?P<account>\d{12}):role/aws-reserved/"
     r"sso\.amazonaws\.com/(?:\*/?|[a-z0-9-]+/)?AWSReservedSSO_(?P<permission_set>[\w+=,.@-]{1,32})"
-    r"_(?:\*|[0-9a-f]{16})$",
+    r"_(?:\*|[0-9a-f]{16})",
     re.ASCII,
 )
-_PERMISSION_SET = re.compile(r"^[\w+=,.@-]{1,32}$", re.ASCII)
+_PERMISSION_SET = re.compile(r"[\w+=,.@-]{1,32}", re.ASCII)
 
 
 def identity_center_role_arn(account: str, permission_set: str, *, partition: str = "aws") -> str:
@@ -60,10 +66,18 @@ def identity_center_role_arn(account: str, permission_set: str, *, partition: st
         >>> identity_center_role_arn("111111111111", "Admin")
         'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Admin_*'
     """
-    if check_account_id(account) or not _PERMISSION_SET.match(permission_set):
+    if (
+        not isinstance(account, str)
+        or not isinstance(permission_set, str)
+        or not isinstance(partition, str)
+        or check_account_id(account)
+        or not _PERMISSION_SET.fullmatch(permission_set)
+        or check_partition(partition)
+    ):
         raise ValueError(
-            "identity_center_role_arn needs a 12-digit account and a permission set name of "
-            f"1 to 32 letters, digits and +=,.@_- (got {account!r}, {permission_set!r})"
+            "identity_center_role_arn needs a 12-digit account, a permission set name of "
+            "1 to 32 letters, digits and +=,.@_- and a known partition "
+            f"(got {account!r}, {permission_set!r}, {partition!r})"
         )
     return (
         f"arn:{partition}:iam::{account}:role/aws-reserved/sso.amazonaws.com/"
@@ -155,7 +169,11 @@ class ElevatedUserRole(PatternRole):
         raw = string_list(bag, "trusted_users", trusted_users, rules.USER_INVALID)
         check_users = _check_idp_roles if idp else _check_users
         users = check_users(bag, raw, partition)
-        if trusted_users is None or (isinstance(trusted_users, (list, tuple)) and not raw):
+        if trusted_users is None or (
+            isinstance(trusted_users, (list, tuple))
+            and not raw
+            and not any(isinstance(user, str) for user in trusted_users)
+        ):
             bag.extend(
                 [rules.NO_USERS.problem("trusted_users", "must name at least one user", None)]
             )
@@ -174,6 +192,7 @@ class ElevatedUserRole(PatternRole):
             path=path,
             max_session_duration=max_session_duration,
             description=description,
+            inline_policies=inline_policies,
         )
         bag.raise_if_any(construct_path(scope, construct_id))
 
@@ -291,7 +310,7 @@ def _check_idp_roles(bag: ProblemCollector, raw: Sequence[str], partition: str |
                 ]
             )
             continue
-        sso = _SSO_ROLE.match(item)
+        sso = _SSO_ROLE.fullmatch(item)
         found_partition: str | None = sso["partition"] if sso else None
         if sso is None:
             parsed = parse_iam_principal(item)
@@ -359,6 +378,10 @@ def _check_mfa_age(bag: ProblemCollector, value: object) -> int:
 def _check_reason(bag: ProblemCollector, value: object) -> str | None:
     if value is None:
         return None
+    if not plain_text(bag, "long_session_reason", value):
+        # The reason is recorded in the cloud assembly; refused, it still counts as given
+        # so that max_session_duration is not reported as unexplained as well.
+        return ""
     if not isinstance(value, str) or len(value.strip()) < _REASON_MIN_CHARS:
         bag.extend(
             [

@@ -11,11 +11,17 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from cdk_iam_roles.errors import Problem, ProblemCollector
-from cdk_iam_roles.patterns._base import PatternRole, check_common, construct_path, stack_facts
+from cdk_iam_roles.patterns._base import (
+    PatternRole,
+    check_common,
+    construct_path,
+    plain_text,
+    stack_facts,
+)
 from cdk_iam_roles.rules.construct import federated as rules
 from cdk_iam_roles.trust.document import Conditions, allow
 from cdk_iam_roles.trust.tokens import is_token
-from cdk_iam_roles.trust.validate import parse_arn
+from cdk_iam_roles.trust.validate import check_account_id, parse_arn
 
 __all__ = ["SAML_SIGN_IN_URLS", "FederatedRole", "saml_sign_in_url"]
 
@@ -34,10 +40,10 @@ SAML_ACTION: Final = "sts:AssumeRoleWithSAML"
 TAG_SESSION: Final = "sts:TagSession"
 _MAPPING_ID = "CdkIamRolesSamlSignIn"
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_know
-_TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
-_SAML_KEY = re.compile(r"^SAML:[A-Za-z0-9_.:/-]+$")
+_TAG_KEY = re.compile(r"[\w .:/=+\-@]{1,128}")
+_SAML_KEY = re.compile(r"SAML:[A-Za-z0-9_.:/-]+")
 # https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateSAMLProvider.html
-_SAML_PROVIDER_NAME = re.compile(r"^[\w._-]{1,128}$")
+_SAML_PROVIDER_NAME = re.compile(r"[\w._-]{1,128}", re.ASCII)
 
 AttributeConditions = Mapping[str, str | Sequence[str]]
 
@@ -156,7 +162,14 @@ class FederatedRole(PatternRole):
                 ]
             )
         tag_keys = _session_tag_keys(bag, session_tag_keys, allow_session_tags is True)
-        check_common(bag, role_name=role_name, path=path, max_session_duration=max_session_duration)
+        check_common(
+            bag,
+            role_name=role_name,
+            path=path,
+            max_session_duration=max_session_duration,
+            description=description,
+            inline_policies=inline_policies,
+        )
         bag.raise_if_any(construct_path(scope, construct_id))
         assert provider_arn is not None
 
@@ -190,6 +203,8 @@ class FederatedRole(PatternRole):
 
 def _provider_arn(bag: ProblemCollector, provider: object, partition: str | None) -> str | None:
     if isinstance(provider, str):
+        if not plain_text(bag, "saml_provider", provider):
+            return None
         if is_token(provider):
             return provider
         arn = parse_arn(provider)
@@ -198,9 +213,9 @@ def _provider_arn(bag: ProblemCollector, provider: object, partition: str | None
             arn is None
             or arn.service != "iam"
             or arn.region
-            or not (is_token(arn.account) or (arn.account.isdigit() and len(arn.account) == 12))
+            or check_account_id(arn.account)
             or not arn.resource.startswith("saml-provider/")
-            or not _SAML_PROVIDER_NAME.match(name)
+            or not _SAML_PROVIDER_NAME.fullmatch(name)
         ):
             bag.extend(
                 [
@@ -248,7 +263,9 @@ def _attribute_conditions(bag: ProblemCollector, value: object) -> dict[str, lis
     found: dict[str, list[str]] = {}
     problems: list[Problem] = []
     for key, raw in value.items():
-        if not isinstance(key, str) or not _SAML_KEY.match(key):
+        if isinstance(key, str) and not plain_text(bag, "attribute_conditions (key)", key):
+            continue
+        if not isinstance(key, str) or not _SAML_KEY.fullmatch(key):
             problems.append(
                 rules.CONDITION_INVALID.problem(
                     "attribute_conditions", "keys must be SAML condition keys ('SAML:...')", key
@@ -266,7 +283,10 @@ def _attribute_conditions(bag: ProblemCollector, value: object) -> dict[str, lis
             problems.append(rules.CONDITION_INVALID.problem(argument, "must name a value", raw))
             continue
         good: list[str] = []
-        for item in items:
+        for index, item in enumerate(items):
+            shown = argument if isinstance(raw, str) else f"{argument}[{index}]"
+            if isinstance(item, str) and not plain_text(bag, shown, item):
+                continue
             if not isinstance(item, str):
                 problems.append(rules.CONDITION_INVALID.problem(argument, "must be strings", item))
             elif is_token(item):
@@ -296,9 +316,12 @@ def _session_tag_keys(bag: ProblemCollector, value: object, allowed: bool) -> li
         items = [value]
     keys: list[str] = []
     problems: list[Problem] = []
-    for item in items:
+    for index, item in enumerate(items):
+        shown = "session_tag_keys" if isinstance(value, str) else f"session_tag_keys[{index}]"
+        if isinstance(item, str) and not plain_text(bag, shown, item):
+            continue
         if isinstance(item, str) and (
-            is_token(item) or (_TAG_KEY.match(item) and not item.lower().startswith("aws:"))
+            is_token(item) or (_TAG_KEY.fullmatch(item) and not item.lower().startswith("aws:"))
         ):
             keys.append(item)
         else:

@@ -8,19 +8,22 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from cdk_iam_roles.errors import ProblemCollector
+from cdk_iam_roles.errors import Problem, ProblemCollector
 from cdk_iam_roles.patterns._base import (
     PatternRole,
     check_common,
     construct_path,
+    plain_text,
     stack_facts,
     str_list,
     warn,
 )
+from cdk_iam_roles.rules.checks.trust_pin_values_name_accounts import INFO as PIN_VALUE
 from cdk_iam_roles.rules.construct import role as role_rules
 from cdk_iam_roles.rules.construct import service as rules
 from cdk_iam_roles.trust.confused_deputy import confused_deputy_support
 from cdk_iam_roles.trust.document import Conditions, Statement, allow
+from cdk_iam_roles.trust.pins import PinKind, judge_value
 from cdk_iam_roles.trust.tokens import is_token
 from cdk_iam_roles.trust.validate import check_account_id, check_service_principal, parse_arn
 
@@ -55,6 +58,8 @@ class ServiceRole(PatternRole):
         source_arn: ARN(s) of the resources allowed to make the service use this role
             (``aws:SourceArn``, matched with ``ArnLike``; default: no ARN condition). For
             ECS tasks only the wildcard form ``arn:PARTITION:ecs:REGION:ACCOUNT:*`` works.
+            A wildcard in the account field (or ``source_account='*'``) pins nothing and
+            is refused under IAMR-TRUST-006, as the template rule reports it.
         confused_deputy_protection: add the conditions above (default True). ``False``
             turns them off explicitly.
         instance_profile: create an ``iam.InstanceProfile`` (default: True exactly when
@@ -68,7 +73,7 @@ class ServiceRole(PatternRole):
         permissions_boundary: a permissions boundary (default: none).
 
     Raises:
-        RoleConfigError: with every problem found (IAMR-SVC-*, IAMR-ROLE-*).
+        RoleConfigError: with every problem found (IAMR-SVC-*, IAMR-TRUST-006, IAMR-ROLE-*).
 
     Example:
         >>> role = ServiceRole(stack, "Worker", service="states.amazonaws.com")  # doctest: +SKIP
@@ -98,12 +103,15 @@ class ServiceRole(PatternRole):
         arns = str_list(bag, rules.SOURCE_ARN_INVALID, "source_arn", source_arn)
         facts = stack_facts(scope)
         partition = facts.partition
-        if source_account is not None and (
-            not isinstance(source_account, str) or check_account_id(source_account)
+        if (
+            source_account is not None
+            and plain_text(bag, "source_account", source_account)
+            and (not isinstance(source_account, str) or check_account_id(source_account))
         ):
             bag.extend(
                 [
-                    rules.SOURCE_ACCOUNT_INVALID.problem(
+                    _wildcard_pin("aws:SourceAccount", "source_account", source_account)
+                    or rules.SOURCE_ACCOUNT_INVALID.problem(
                         "source_account", "must be a 12-digit AWS account ID", source_account
                     )
                 ]
@@ -126,6 +134,7 @@ class ServiceRole(PatternRole):
             path=path,
             max_session_duration=max_session_duration,
             description=description,
+            inline_policies=inline_policies,
         )
         if instance_profile is not None and not isinstance(instance_profile, bool):
             bag.extend(
@@ -196,6 +205,7 @@ class ServiceRole(PatternRole):
 
 
 def _services(bag: ProblemCollector, service: object) -> list[str]:
+    single = isinstance(service, str)
     if isinstance(service, str):
         raw: list[object] = [service]
     elif isinstance(service, Sequence):
@@ -206,9 +216,11 @@ def _services(bag: ProblemCollector, service: object) -> list[str]:
         bag.extend([rules.SERVICE_MISSING.problem("service", "must name a service", service)])
         return []
     services: list[str] = []
-    for item in raw:
+    for index, item in enumerate(raw):
         if not isinstance(item, str):
             bag.extend([rules.SERVICE_INVALID.problem("service", "must be a string", item)])
+            continue
+        if not plain_text(bag, "service" if single else f"service[{index}]", item):
             continue
         problem = check_service_principal(item)
         if problem:
@@ -218,6 +230,20 @@ def _services(bag: ProblemCollector, service: object) -> list[str]:
     return services
 
 
+def _wildcard_pin(key: str, argument: str, value: object) -> Problem | None:
+    """A problem under IAMR-TRUST-006 when ``value`` matches any account (else ``None``).
+
+    The same predicate as the template rule: ``source_account='*'`` or a ``source_arn``
+    with a wildcard in its account field pins nothing.
+    """
+    if not isinstance(value, str) or is_token(value):
+        return None
+    verdict = judge_value(key, value, matching="glob" if key == "aws:SourceAccount" else "arn")
+    if verdict.kind is not PinKind.WILDCARD:
+        return None
+    return PIN_VALUE.problem(argument, f"pins nothing: {verdict.reason}", value)
+
+
 def _check_source_arn(
     bag: ProblemCollector, arn: object, services: Sequence[str], partition: str | None
 ) -> None:
@@ -225,6 +251,10 @@ def _check_source_arn(
         bag.extend([rules.SOURCE_ARN_INVALID.problem("source_arn", "must be a string", arn)])
         return
     if is_token(arn):
+        return
+    wildcard = _wildcard_pin("aws:SourceArn", "source_arn", arn)
+    if wildcard is not None:
+        bag.extend([wildcard])
         return
     parsed = parse_arn(arn)
     if parsed is None:

@@ -13,15 +13,14 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from cdk_iam_roles.errors import ProblemCollector
-from cdk_iam_roles.patterns._base import construct_path
+from cdk_iam_roles.patterns._base import check_description, construct_path, plain_text
 from cdk_iam_roles.rules.construct import service as rules
 from cdk_iam_roles.trust.tokens import is_token
 from cdk_iam_roles.trust.validate import check_service_principal
 
 __all__ = ["ServiceLinkedRole"]
 
-_SUFFIX = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
-_DESCRIPTION = re.compile(r"^[\t\n\r\x20-\x7e\xa1-\xff]{0,1000}$")
+_SUFFIX = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
 _PROVIDER_ID = "CdkIamRolesServiceLinkedRoleProvider"
 
 
@@ -65,13 +64,17 @@ class ServiceLinkedRole(Construct):
         bag = ProblemCollector()
         if not isinstance(service, str):
             bag.extend([rules.SLR_SERVICE_INVALID.problem("service", "must be a string", service)])
-        else:
+        elif plain_text(bag, "service", service):
             problem = check_service_principal(service)
             if problem:
                 bag.extend([rules.SLR_SERVICE_INVALID.problem("service", problem, service)])
-        if custom_suffix is not None and not (
-            isinstance(custom_suffix, str)
-            and (is_token(custom_suffix) or _SUFFIX.match(custom_suffix))
+        if (
+            custom_suffix is not None
+            and plain_text(bag, "custom_suffix", custom_suffix)
+            and not (
+                isinstance(custom_suffix, str)
+                and (is_token(custom_suffix) or _SUFFIX.fullmatch(custom_suffix))
+            )
         ):
             bag.extend(
                 [
@@ -82,18 +85,8 @@ class ServiceLinkedRole(Construct):
                     )
                 ]
             )
-        if description is not None and not (
-            isinstance(description, str)
-            and (is_token(description) or _DESCRIPTION.match(description))
-        ):
-            bag.extend(
-                [
-                    rules.SLR_DESCRIPTION_INVALID.problem(
-                        "description", "must be at most 1,000 printable characters", description
-                    )
-                ]
-            )
-        if if_exists not in ("adopt", "fail"):
+        check_description(bag, "description", description, rules.SLR_DESCRIPTION_INVALID)
+        if plain_text(bag, "if_exists", if_exists) and if_exists not in ("adopt", "fail"):
             bag.extend(
                 [
                     rules.SLR_IF_EXISTS_INVALID.problem(

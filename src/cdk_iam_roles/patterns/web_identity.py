@@ -14,6 +14,7 @@ from cdk_iam_roles.patterns._base import (
     PatternRole,
     check_common,
     construct_path,
+    plain_text,
     stack_facts,
     warn,
 )
@@ -103,9 +104,16 @@ class WebIdentityRole(PatternRole):
                 and not is_token(stack.region)
             ):
                 claims = identity.claims_in_region(stack.region)
-        if claims is not None:
+        if _provider_is_plain(bag, provider) and claims is not None:
             bag.extend(_provider_problems(provider, claims, stack))
-        check_common(bag, role_name=role_name, path=path, max_session_duration=max_session_duration)
+        check_common(
+            bag,
+            role_name=role_name,
+            path=path,
+            max_session_duration=max_session_duration,
+            description=description,
+            inline_policies=inline_policies,
+        )
         bag.raise_if_any(construct_path(scope, construct_id))
         assert claims is not None
         assert isinstance(identity, Identity)
@@ -198,6 +206,12 @@ def _provider_arn(provider: object) -> str | None:
         if isinstance(value, str):
             return value
     return None
+
+
+def _provider_is_plain(bag: ProblemCollector, provider: object) -> bool:
+    """The provider ARN, given or of an imported provider, is plain text (IAMR-ROLE-008)."""
+    arn = provider if isinstance(provider, str) else _provider_arn(provider)
+    return arn is None or plain_text(bag, "provider", arn)
 
 
 def _provider_issuer(provider: object) -> str | None:

@@ -60,8 +60,13 @@ def action_details(prefix: str, name: str) -> Mapping[str, Any] | None:
 
 def actions_matching(prefix: str, pattern: str) -> list[str]:
     """Names of the service's actions that a wildcard pattern such as ``Get*`` matches."""
-    lowered = pattern.lower()
-    return [name for name in _actions(prefix) if fnmatch.fnmatchcase(name, lowered)]
+    return list(_actions_matching(prefix.lower(), pattern.lower()))
+
+
+@cache
+def _actions_matching(prefix: str, lowered: str) -> tuple[str, ...]:
+    # Templates repeat the same few patterns (s3:Get*, logs:Create*) on many policies.
+    return tuple(name for name in _actions(prefix) if fnmatch.fnmatchcase(name, lowered))
 
 
 @cache

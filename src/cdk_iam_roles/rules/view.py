@@ -13,11 +13,19 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from cdk_iam_roles.cfn import ResourceRef, StackTemplate, Unknown
+from cdk_iam_roles.cfn import Resolver, ResourceRef, StackTemplate, Unknown
+from cdk_iam_roles.documents import (
+    DOCUMENT_PROPERTIES,
+    DocumentKind,
+    PolicyDocumentRead,
+    listed_document,
+    read_policy_document,
+)
 from cdk_iam_roles.rules.model import Finding, RuleInfo, Severity
 
 __all__ = [
     "ConditionEntry",
+    "DocumentEntry",
     "RoleView",
     "RuleSettings",
     "TemplateView",
@@ -97,14 +105,51 @@ class TemplateView:
 
     @cached_property
     def resolved(self) -> dict[str, Mapping[str, Any]]:
-        """Resolved ``Properties`` of every resource, by logical ID."""
+        """Resolved ``Properties`` of every resource, by logical ID.
+
+        Policy documents (:data:`~cdk_iam_roles.documents.DOCUMENT_PROPERTIES`) are read
+        by :func:`~cdk_iam_roles.documents.read_policy_document`: a JSON string becomes
+        the object it holds, the variants of an ``Fn::If`` are merged (every statement of
+        every variant), and a document that cannot be read becomes an
+        :class:`~cdk_iam_roles.cfn.Unknown`. :attr:`documents` says how each was read.
+        """
+        return self._read_cache[0]
+
+    @property
+    def documents(self) -> list[DocumentEntry]:
+        """How each policy document of the template was read (status, problems)."""
+        return self._read_cache[1]
+
+    @cached_property
+    def _read_cache(self) -> tuple[dict[str, Mapping[str, Any]], list[DocumentEntry]]:
         resolver = self.stack.resolver
         out: dict[str, Mapping[str, Any]] = {}
+        entries: list[DocumentEntry] = []
         for logical_id, resource in self.stack.resources.items():
             props = resource.get("Properties", {}) if isinstance(resource, Mapping) else {}
-            value = resolver.resolve(props) if isinstance(props, Mapping) else {}
-            out[logical_id] = value if isinstance(value, Mapping) else {}
-        return out
+            kind = resource.get("Type") if isinstance(resource, Mapping) else None
+            places = DOCUMENT_PROPERTIES.get(kind) if isinstance(kind, str) else None
+            rest = props
+            if places and isinstance(props, Mapping):
+                # The documents are resolved by the reader: resolve the rest only once.
+                skip = {place[0] for place in places}
+                rest = {k: v for k, v in props.items() if k not in skip}
+            value = resolver.resolve(rest) if isinstance(rest, Mapping) else {}
+            resolved = dict(value) if isinstance(value, Mapping) else {}
+            if places and isinstance(props, Mapping):
+                for prop, doc_kind, listed in places:
+                    if listed:
+                        _read_listed(
+                            resolver, logical_id, str(kind), props, resolved, prop, entries
+                        )
+                        continue
+                    read = read_policy_document(props.get(prop), resolver, kind=doc_kind)
+                    if read.status != "absent" or doc_kind == "trust":
+                        entries.append(DocumentEntry(logical_id, str(kind), prop, doc_kind, read))
+                    if prop in props:
+                        resolved[prop] = _document_value(read)
+            out[logical_id] = resolved
+        return out, entries
 
     def resources_of_type(self, *types: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
         """Logical ID and resolved properties of each resource of one of ``types``."""
@@ -224,6 +269,82 @@ class TemplateView:
             message=message,
             fix=fix or rule.fix,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentEntry:
+    """One policy document of a template and how it was read.
+
+    Args:
+        logical_id: the resource that holds it. Required.
+        resource_type: that resource's type. Required.
+        element: where in the resource (``AssumeRolePolicyDocument``,
+            ``Policies[0] "logs"``, ``PolicyDocument`` …). Required.
+        kind: ``trust``, ``identity`` or ``resource``. Required.
+        read: the reader's result. Required.
+    """
+
+    logical_id: str
+    resource_type: str
+    element: str
+    kind: DocumentKind
+    read: PolicyDocumentRead
+
+
+def _document_value(read: PolicyDocumentRead) -> Any:
+    """What the resolved properties hold for a document: the merged document or unknown."""
+    document = read.document
+    if document is not None:
+        return document
+    if read.status == "malformed":
+        return Unknown("a malformed policy document: " + "; ".join(read.problems))
+    return Unknown(read.reason or "a policy document that cannot be read")
+
+
+def _read_listed(
+    resolver: Resolver,
+    logical_id: str,
+    kind: str,
+    props: Mapping[str, Any],
+    resolved: dict[str, Any],
+    prop: str,
+    entries: list[DocumentEntry],
+) -> None:
+    """The ``Policies`` list of a role, user or group: each entry's ``PolicyDocument``.
+
+    An entry written as ``Fn::If`` (present only under a condition) is read as a document
+    whose variants are the two branches, one of which may have no statements.
+    """
+    raw_list = props.get(prop)
+    if raw_list is None:
+        return
+    if not isinstance(raw_list, list):
+        read = read_policy_document(raw_list, resolver, kind="identity")
+        if read.status != "unknown":
+            read = PolicyDocumentRead(
+                "malformed", (), problems=(f"{prop} is not a list of policies",)
+            )
+        entries.append(DocumentEntry(logical_id, kind, prop, "identity", read))
+        resolved[prop] = Unknown(f"{prop}: {read.reason or 'not a list'}")
+        return
+    out: list[Any] = []
+    for index, entry in enumerate(raw_list):
+        name = entry.get("PolicyName") if isinstance(entry, Mapping) else None
+        label = f"{prop}[{index}]" + (f" {name!r}" if isinstance(name, str) else "")
+        raw_doc = listed_document(entry)
+        read = read_policy_document(raw_doc, resolver, kind="identity", optional=True)
+        entries.append(DocumentEntry(logical_id, kind, label, "identity", read))
+        name_value = resolver.resolve(name) if name is not None else _if_name(entry, resolver)
+        out.append({"PolicyName": name_value, "PolicyDocument": _document_value(read)})
+    resolved[prop] = out
+
+
+def _if_name(entry: Any, resolver: Resolver) -> Any:
+    if isinstance(entry, Mapping) and "Fn::If" in entry:
+        branch = entry["Fn::If"]
+        if isinstance(branch, list) and len(branch) == 3 and isinstance(branch[1], Mapping):
+            return resolver.resolve(branch[1].get("PolicyName"))
+    return Unknown("policy name")
 
 
 def statements_of(document: object) -> list[Mapping[str, Any]]:
@@ -358,7 +479,8 @@ def minified_length(document: object) -> int:
     usually longer than, the deployed text.
     """
     text = json.dumps(_plain(document), separators=(",", ":"), ensure_ascii=False)
-    return sum(1 for ch in text if not ch.isspace())
+    # str.split() splits on every Unicode whitespace character, as isspace() sees it.
+    return len("".join(text.split()))
 
 
 def _plain(value: object) -> object:

@@ -33,21 +33,29 @@ __all__ = [
     "parse_arn",
 ]
 
-_ACCOUNT = re.compile(r"^\d{12}$")
-_ROLE_NAME = re.compile(r"^[\w+=,.@-]+$", re.ASCII)
-_PATH = re.compile(r"^/([\x21-\x7e]*/)?$")
-_EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]+$", re.ASCII)
-_SESSION_NAME = re.compile(r"^[\w+=,.@-]+$", re.ASCII)
+# Every pattern is used with ``fullmatch``: with ``match`` and ``^…$``, ``$`` also matches
+# before a trailing newline, so "222222222222\n" would pass as an account ID. ``re.ASCII``
+# keeps ``\d`` and ``\w`` to the ASCII characters IAM accepts ("١٢" is not a digit to IAM).
+_ACCOUNT = re.compile(r"\d{12}", re.ASCII)
+_ROLE_NAME = re.compile(r"[\w+=,.@-]+", re.ASCII)
+_PATH = re.compile(r"/([\x21-\x7e]*/)?")
+_EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]+", re.ASCII)
+_SESSION_NAME = re.compile(r"[\w+=,.@-]+", re.ASCII)
 # Service principals: "<name>.amazonaws.com" (the legacy China form ends in ".cn"); a few
 # services use "amazon.com". https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services
 _SERVICE = re.compile(
-    r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*"
-    r"\.(amazonaws\.com(\.cn)?|amazon\.com)$"
+    r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*"
+    r"\.(amazonaws\.com(\.cn)?|amazon\.com)"
 )
 
 
-# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters (C0, DEL, C1), the Unicode line and paragraph separators, and the
+# invisible format characters that make a value read differently than it compares:
+# zero-width characters, the byte order mark and the bidirectional overrides (which can
+# display "role/admin" for a value that is something else).
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 def check_plain_text(value: str) -> str | None:
@@ -100,7 +108,7 @@ def parse_arn(value: str) -> Arn | None:
 
 def check_account_id(value: str) -> str | None:
     """A 12-digit account ID."""
-    if is_token(value) or _ACCOUNT.match(value):
+    if is_token(value) or _ACCOUNT.fullmatch(value):
         return None
     return "must be a 12-digit AWS account ID"
 
@@ -111,7 +119,7 @@ def check_role_name(value: str) -> str | None:
         return None
     if not 1 <= len(value) <= ROLE_NAME_MAX:
         return f"must be 1 to {ROLE_NAME_MAX} characters long"
-    if not _ROLE_NAME.match(value):
+    if not _ROLE_NAME.fullmatch(value):
         return "may contain only letters, digits and +=,.@_-"
     return None
 
@@ -122,7 +130,7 @@ def check_role_path(value: str) -> str | None:
         return None
     if len(value) > ROLE_PATH_MAX:
         return f"must be at most {ROLE_PATH_MAX} characters long"
-    if not _PATH.match(value):
+    if not _PATH.fullmatch(value):
         return "must be '/' or start and end with '/' and hold only printable ASCII"
     if value.startswith(("/aws-service-role/", "/aws-reserved/")):
         return "is reserved for roles that AWS manages"
@@ -135,7 +143,7 @@ def check_external_id(value: str) -> str | None:
         return None
     if not EXTERNAL_ID_MIN <= len(value) <= EXTERNAL_ID_MAX:
         return f"must be {EXTERNAL_ID_MIN} to {EXTERNAL_ID_MAX} characters long"
-    if not _EXTERNAL_ID.match(value):
+    if not _EXTERNAL_ID.fullmatch(value):
         return "may contain only letters, digits and +=,.@:/_-"
     return None
 
@@ -146,7 +154,7 @@ def check_session_name(value: str) -> str | None:
         return None
     if not SESSION_NAME_MIN <= len(value) <= SESSION_NAME_MAX:
         return f"must be {SESSION_NAME_MIN} to {SESSION_NAME_MAX} characters long"
-    if not _SESSION_NAME.match(value):
+    if not _SESSION_NAME.fullmatch(value):
         return "may contain only letters, digits and +=,.@_-"
     return None
 
@@ -164,7 +172,7 @@ def check_service_principal(value: str) -> str | None:
         return "must name one service; wildcards are not allowed"
     if value.startswith("arn:"):
         return "must be a service principal name, not an ARN"
-    if not _SERVICE.match(value):
+    if not _SERVICE.fullmatch(value):
         short = value.strip().lower().split(".")[0] or "lambda"
         return f"must be a service principal such as '{short}.amazonaws.com'"
     return None

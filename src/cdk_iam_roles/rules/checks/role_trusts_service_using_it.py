@@ -96,7 +96,8 @@ def check(view: TemplateView) -> Iterator[Finding]:
     }
     types = {use.resource_type for use in ROLE_USES}
     for logical_id, resource in view.stack.resources.items():
-        if not isinstance(resource, Mapping) or resource.get("Type") not in types:
+        kind = resource.get("Type") if isinstance(resource, Mapping) else None
+        if not isinstance(kind, str) or kind not in types:
             continue
         props = view.resolved[logical_id]
         for use in ROLE_USES:

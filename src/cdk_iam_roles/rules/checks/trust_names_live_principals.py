@@ -37,7 +37,7 @@ INFO = RuleInfo(
 
 # Unique-ID prefixes of principals: AROA (role), AIDA (user).
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
-UNIQUE_ID = re.compile(r"^A(ROA|IDA)[A-Z0-9]{12,}$")
+UNIQUE_ID = re.compile(r"A(ROA|IDA)[A-Z0-9]{12,}")
 
 
 def check(view: TemplateView) -> Iterator[Finding]:
@@ -45,7 +45,7 @@ def check(view: TemplateView) -> Iterator[Finding]:
     for role in view.roles:
         for index, statement in allow_statements(role):
             for value in principal_values(statement, "AWS"):
-                if isinstance(value, str) and UNIQUE_ID.match(value):
+                if isinstance(value, str) and UNIQUE_ID.fullmatch(value):
                     kind = "role" if value.startswith("AROA") else "user"
                     yield view.finding(
                         INFO,

@@ -2,27 +2,34 @@
 
 ``"Principal": "*"`` (or ``{"AWS": "*"}``) in an Allow lets every AWS principal in
 every account call ``sts:AssumeRole`` unless a condition pins the caller to an
-organization, an account or an ARN. ``sts:ExternalId`` does not pin the caller: it is
-a shared string, not an identity.
+organization, an account or an ARN. Whether a condition pins is decided by
+:mod:`cdk_iam_roles.trust.pins`: ``StringLike aws:PrincipalOrgID o-*``, ``ArnLike
+aws:PrincipalArn arn:aws:iam::*:role/*``, ``…IfExists``, ``ForAllValues:``, negated
+operators and ``Null`` pin nothing, and a pattern whose value is unknown before
+deployment cannot be checked (an error too: never judged safe). ``sts:ExternalId`` does
+not pin the caller: it is a shared string, not an identity.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
-from cdk_iam_roles.cfn import ResourceRef, Unknown
+from cdk_iam_roles.rules._trust import allow_statements
 from cdk_iam_roles.rules.model import Finding, RuleInfo, Scope, Severity, TemplateRule
-from cdk_iam_roles.rules.view import TemplateView, as_list, principal_values
+from cdk_iam_roles.rules.view import TemplateView, is_unknown, principal_values, statement_label
+from cdk_iam_roles.trust.pins import PinKind, pin_checks, stand_in_statement
 
 INFO = RuleInfo(
     id="IAMR-TRUST-001",
     severity=Severity.ERROR,
     what='A trust policy allows any AWS principal ("*") without a condition pinning the caller.',
     why=(
-        "Anyone with an AWS account could assume the role. Only aws:PrincipalOrgID, "
-        "aws:PrincipalOrgPaths, aws:PrincipalAccount or aws:PrincipalArn pin the caller; "
-        "sts:ExternalId is a shared string, not an identity."
+        "Anyone with an AWS account could assume the role. Only a positive condition on "
+        "aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount, aws:PrincipalArn "
+        "or an aws:Source* key whose value names the account or organization pins the "
+        "caller; a wildcard there ('o-*', 'arn:aws:iam::*:role/*'), IfExists, ForAllValues, "
+        "a negated operator or Null pins nothing, and sts:ExternalId is a shared string, "
+        "not an identity."
     ),
     fix=(
         "Name the trusted account or role ARNs as the principal (CrossAccountRole), or add "
@@ -32,56 +39,41 @@ INFO = RuleInfo(
     scopes=frozenset({Scope.TEMPLATE}),
 )
 
-# Condition keys that identify the calling principal (IAM User Guide, "AWS global
-# condition context keys": principal properties).
-PINNING_KEYS = frozenset(
-    {"aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn"}
-)
-_POSITIVE_OPERATORS = frozenset(
-    {"stringequals", "stringlike", "arnequals", "arnlike", "stringequalsignorecase"}
-)
 
-
-def _pins_caller(condition: Any) -> bool:
-    if not isinstance(condition, Mapping):
-        return False
-    for operator, block in condition.items():
-        if not isinstance(operator, str) or not isinstance(block, Mapping):
-            continue
-        base = operator.lower().split(":", 1)[-1]
-        if base not in _POSITIVE_OPERATORS:
-            continue  # negated operators and ...IfExists let an absent key through
-        for key, values in block.items():
-            if not isinstance(key, str) or key.lower() not in PINNING_KEYS:
-                continue
-            literal = [v for v in as_list(values) if isinstance(v, str)]
-            if literal and all(v.strip("*?") == "" for v in literal):
-                continue  # a pattern that matches everything pins nothing
-            if as_list(values):
-                return True
-    return False
+def _message(label: str, checks_text: list[str], unknown: bool) -> str:
+    head = f'trust policy {label} allows Principal "*"'
+    if not checks_text:
+        return (
+            f"{head} with no condition on aws:PrincipalOrgID, aws:PrincipalAccount or "
+            "aws:PrincipalArn"
+        )
+    if unknown:
+        return (
+            f"{head} and could not be checked: its pin conditions are not known before "
+            "deployment: " + "; ".join(checks_text)
+        )
+    return f"{head} and no condition pins the caller: " + "; ".join(checks_text)
 
 
 def check(view: TemplateView) -> Iterator[Finding]:
     """Each Allow statement of a trust policy open to ``*`` without a pinning condition."""
     for role in view.roles:
-        for index, statement in enumerate(role.trust_statements):
-            if statement.get("Effect") != "Allow":
-                continue
+        for index, statement in allow_statements(role):
             values = principal_values(statement, "AWS")
-            if any(isinstance(v, (Unknown, ResourceRef)) for v in values):
+            if any(is_unknown(v) for v in values):
                 continue  # the principal is not known; never judged by accident
             if "*" not in values:
                 continue
-            if _pins_caller(statement.get("Condition")):
+            checks = pin_checks(stand_in_statement(view, role, index, statement))
+            if any(c.verdict.pins for c in checks):
                 continue
-            sid = statement.get("Sid")
-            label = f"statement {sid!r}" if isinstance(sid, str) else f"statement {index}"
+            unknown = any(c.verdict.kind is PinKind.UNKNOWN for c in checks)
             yield view.finding(
                 INFO,
                 role.logical_id,
-                f'trust policy {label} allows Principal "*" with no condition on '
-                "aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn",
+                _message(
+                    statement_label(statement, index), [c.describe() for c in checks], unknown
+                ),
             )
 
 

@@ -37,7 +37,7 @@ INFO = RuleInfo(
     scopes=frozenset({Scope.TEMPLATE}),
 )
 
-_BARE_CLAIM_TYPE = re.compile(r"^[^:/*?]*:$")
+_BARE_CLAIM_TYPE = re.compile(r"[^:/*?]*:")
 
 
 def unbounded_reason(pattern: str) -> str | None:
@@ -53,7 +53,7 @@ def unbounded_reason(pattern: str) -> str | None:
     prefix = pattern[: positions[0]]
     if prefix == "":
         return "it matches every subject"
-    if _BARE_CLAIM_TYPE.match(prefix):
+    if _BARE_CLAIM_TYPE.fullmatch(prefix):
         return f"it matches every subject of type {prefix!r}"
     for position in positions:
         if pattern[position - 1] not in ":/*?":

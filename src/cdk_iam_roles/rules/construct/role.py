@@ -52,9 +52,12 @@ REVOKE_WHEN = RuleInfo(
 DESCRIPTION = RuleInfo(
     id="IAMR-ROLE-006",
     severity=Severity.ERROR,
-    what="description is text of at most 1,000 characters.",
-    why="IAM rejects longer role descriptions and the deployment fails.",
-    fix="Shorten the description.",
+    what="description is text of at most 1,000 printable Latin-1 characters.",
+    why=(
+        "IAM rejects longer role descriptions and characters outside its character set, "
+        "and the deployment fails."
+    ),
+    fix="Shorten the description and write it in printable Latin-1 characters.",
     doc=_API,
 )
 ARGUMENT_TYPE = RuleInfo(
@@ -70,7 +73,8 @@ PLAIN_TEXT = RuleInfo(
     severity=Severity.ERROR,
     what=(
         "Every string argument is plain text: no control characters (newline, carriage "
-        "return, tab, NUL …) and no leading or trailing whitespace."
+        "return, tab, NUL …), no invisible format characters (zero-width, bidirectional "
+        "overrides) and no leading or trailing whitespace."
     ),
     why=(
         "A stray newline or space never belongs in an ARN, a name or a condition value: "
