@@ -37,7 +37,6 @@ from typing import Any
 
 from cdk_iam_roles.cfn_assembly import read_cloud_assembly
 from cdk_iam_roles.cfn_files import (
-    check_resources,
     check_template_shape,
     file_kind,
     parse_template_file,
@@ -540,13 +539,7 @@ def load_template(path: str | Path) -> StackTemplate:
             JSON/YAML, or has no ``Resources`` mapping.
     """
     file = Path(path)
-    return _stack_from_file(parse_template_file(file), name=file.stem, source=str(file))
-
-
-def _stack_from_file(template: Any, *, source: str, **kwargs: Any) -> StackTemplate:
-    stack = StackTemplate.from_template(template, source=source, **kwargs)
-    check_resources(stack.template, source)
-    return stack
+    return StackTemplate.from_template(parse_template_file(file), name=file.stem, source=str(file))
 
 
 def read_assembly(directory: str | Path) -> list[StackTemplate]:
@@ -561,7 +554,7 @@ def read_assembly(directory: str | Path) -> list[StackTemplate]:
         InputError: the folder has no ``manifest.json``, a manifest is malformed, a
             path leaves the folder, or the stages or nested stacks form a cycle.
     """
-    return read_cloud_assembly(Path(directory), _stack_from_file)
+    return read_cloud_assembly(Path(directory), StackTemplate.from_template)
 
 
 def load_stacks(path: str | Path) -> list[StackTemplate]:

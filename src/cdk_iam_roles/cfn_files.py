@@ -50,7 +50,6 @@ __all__ = [
     "MAX_TEMPLATE_VALUES",
     "MAX_YAML_VALUES",
     "check_nesting",
-    "check_resources",
     "check_template_shape",
     "file_kind",
     "parse_template_file",
@@ -373,34 +372,6 @@ def check_template_shape(template: object, where: str) -> None:
     for logical_id in resources:
         if not isinstance(logical_id, str):
             raise InputError(f"{where}: the logical ID {logical_id!r} is not a string")
-
-
-def check_resources(template: Mapping[str, Any], where: str) -> None:
-    """Refuse a template file that CloudFormation would refuse: a resource that is not a
-    mapping, or whose ``Type`` is not a string. (A mapping handed to
-    :meth:`cdk_iam_roles.cfn.StackTemplate.from_template` is not refused for it: the
-    rules skip such resources.)
-
-    Example:
-        >>> check_resources({"Resources": {"R": {"Type": ["AWS::IAM::Role"]}}}, "t.json")
-        Traceback (most recent call last):
-        ...
-        cdk_iam_roles.errors.InputError: t.json: resource 'R' has a Type that is a list, ...string
-    """
-    resources = template.get("Resources")
-    for logical_id, resource in resources.items() if isinstance(resources, Mapping) else ():
-        if logical_id.startswith("Fn::ForEach::"):
-            continue  # AWS::LanguageExtensions expands these at deployment
-        if not isinstance(resource, Mapping):
-            raise InputError(
-                f"{where}: resource {logical_id!r} is a {_kind_of(resource)}, not a mapping"
-            )
-        kind = resource.get("Type")
-        if kind is not None and not isinstance(kind, str):
-            raise InputError(
-                f"{where}: resource {logical_id!r} has a Type that is a {_kind_of(kind)}, "
-                "not a string"
-            )
 
 
 def parse_template_text(text: str, where: str) -> Any:

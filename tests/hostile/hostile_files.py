@@ -167,19 +167,6 @@ def build(root: Path) -> dict[str, Hostile]:
         "Resources is a number",
     )
     add(
-        "type-is-a-list",
-        _write(
-            root / "type-list.json",
-            {"Resources": {"Open": {**ROLE, "Type": ["AWS::IAM::Role"]}}},
-        ),
-        "has a Type that is a list, not a string",
-    )
-    add(
-        "resource-not-a-mapping",
-        _write(root / "resource-42.json", {"Resources": {"Open": 42}}),
-        "resource 'Open' is a number, not a mapping",
-    )
-    add(
         "top-level-list",
         _write(root / "list.json", [TEMPLATE]),
         "the top level is not a mapping",
@@ -340,6 +327,23 @@ def build(root: Path) -> dict[str, Hostile]:
         "nested deeper than 128 levels",
     )
     return out
+
+
+def odd_but_readable(root: Path) -> dict[str, Path]:
+    """Templates with a resource CloudFormation would refuse (a ``Type`` that is a list,
+    a resource that is a number) beside an anyone-can-assume role: the odd resource is
+    skipped, the role is still checked."""
+    root.mkdir(parents=True, exist_ok=True)
+    odd = {
+        "type-is-a-list": {"Odd": {**ROLE, "Type": ["AWS::IAM::Role"]}},
+        "type-is-a-mapping": {"Odd": {**ROLE, "Type": {"Ref": "T"}}},
+        "resource-is-a-number": {"Odd": 42},
+        "resource-is-a-list": {"Odd": [ROLE]},
+    }
+    return {
+        name: _write(root / f"{name}.json", {"Resources": {**resources, "Open": ROLE}})
+        for name, resources in odd.items()
+    }
 
 
 def _write_dir(folder: Path, files: dict[str, Any]) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from fork_runner import TIMINGS, ForkRunner
-from hostile_files import ROLE, Hostile
+from hostile_files import ROLE, Hostile, odd_but_readable
 
 from cdk_iam_roles.catalog import FORMATS
 from cdk_iam_roles.cli import build_parser
@@ -92,6 +92,26 @@ def test_every_command_refuses_every_hostile_input_in_one_line(
             said = outcome.stderr.strip()[-300:]
             failures.append(f"{name}: {'; '.join(p for p in problems if p)} -- {said!r}")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_an_odd_resource_is_skipped_and_the_rest_still_read(
+    command: str, tmp_path: Path, runner: ForkRunner
+) -> None:
+    for name, path in odd_but_readable(tmp_path).items():
+        argv = [str(path) if a == "{path}" else a for a in COMMANDS[command]]
+        outcome = runner.run(argv, timeout=TIMEOUT_SECONDS)
+        assert not outcome.hung, name
+        assert "Traceback" not in outcome.stderr + outcome.stdout, (name, outcome.stderr)
+        if command == "check":  # the anyone-can-assume role beside it is found
+            assert outcome.code == 1, (name, outcome)
+            assert "IAMR-TRUST-001" in outcome.stdout, name
+            assert "Open" in outcome.stdout, name
+        elif command == "explain":  # --role x names no role: one line, exit 2
+            assert outcome.code == 2, (name, outcome)
+            assert len(outcome.stderr.splitlines()) == 1, (name, outcome.stderr)
+        else:
+            assert outcome.code in (0, 1), (name, outcome)
 
 
 def _findings_template(tmp_path: Path, roles: int = 400) -> Path:
