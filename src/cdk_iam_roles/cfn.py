@@ -9,6 +9,9 @@ templates through it, so none of them needs ``aws_cdk`` or ``jsii``.
   (``cdk:cloud-assembly`` artifacts) and nested stacks included, with the construct path
   of each resource taken from the manifest.
 * :func:`load_stacks` accepts either and is what the command line calls.
+* Files are read within limits (:mod:`cdk_iam_roles.cfn_files`: regular UTF-8 files of
+  at most 8 MiB, 128 levels deep, bounded YAML aliases, unquoted dates kept as strings)
+  and no path of an assembly may leave it (:mod:`cdk_iam_roles.cfn_assembly`).
 * :class:`Resolver` resolves intrinsic functions (``Ref``, ``Fn::GetAtt``,
   ``Fn::Join``, ``Fn::Sub``, ``Fn::Select``, ``Fn::Split``) as far as the template and
   the stack's environment allow. What it cannot resolve becomes an :class:`Unknown`
@@ -26,13 +29,18 @@ Example:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cdk_iam_roles.cfn_assembly import read_cloud_assembly
+from cdk_iam_roles.cfn_files import (
+    check_template_shape,
+    file_kind,
+    parse_template_file,
+)
 from cdk_iam_roles.errors import InputError
 
 __all__ = [
@@ -454,8 +462,14 @@ class StackTemplate:
         region: str | None = None,
         source: str = "",
     ) -> StackTemplate:
-        """Wrap a parsed template, taking construct paths from ``aws:cdk:path`` metadata."""
-        _check_template_shape(template, source or name)
+        """Wrap a parsed template, taking construct paths from ``aws:cdk:path`` metadata.
+
+        Raises:
+            InputError: not a template CloudFormation would take (no ``Resources``
+                mapping, a resource whose ``Type`` is not a string), or nested deeper
+                than :data:`cdk_iam_roles.cfn_files.MAX_DEPTH` levels.
+        """
+        check_template_shape(template, source or name)
         stack = cls(name=name, template=template, account=account, region=region, source=source)
         for logical_id, resource in stack.resources.items():
             metadata = resource.get("Metadata") if isinstance(resource, Mapping) else None
@@ -518,138 +532,34 @@ class StackTemplate:
         return self.paths.get(logical_id, f"{self.name}/{logical_id}")
 
 
-def _check_template_shape(template: object, where: str) -> None:
-    if not isinstance(template, Mapping):
-        raise InputError(f"{where}: not a CloudFormation template (the top level is not a mapping)")
-    if not isinstance(template.get("Resources"), Mapping):
-        raise InputError(f"{where}: not a CloudFormation template (no Resources mapping)")
-
-
-class _CfnLoader:
-    """Builds a YAML loader that understands CloudFormation's short-form tags."""
-
-    _built: Any = None
-
-    @classmethod
-    def get(cls) -> Any:
-        if cls._built is not None:
-            return cls._built
-        import yaml
-
-        class Loader(yaml.SafeLoader):
-            pass
-
-        def construct(loader: Any, suffix: str, node: Any) -> Any:
-            name = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
-            if isinstance(node, yaml.ScalarNode):
-                value: Any = loader.construct_scalar(node)
-                if name == "Fn::GetAtt" and isinstance(value, str):
-                    value = value.split(".", 1)
-            elif isinstance(node, yaml.SequenceNode):
-                value = loader.construct_sequence(node, deep=True)
-            else:
-                value = loader.construct_mapping(node, deep=True)
-            return {name: value}
-
-        Loader.add_multi_constructor("!", construct)
-        cls._built = Loader
-        return Loader
-
-
 def load_template(path: str | Path) -> StackTemplate:
     """Read one template file (JSON, or YAML with CloudFormation tags).
 
+    The file is read within the limits of :mod:`cdk_iam_roles.cfn_files` (a regular
+    UTF-8 file of at most 8 MiB, nested at most 128 levels, bounded YAML aliases).
+
     Raises:
-        InputError: the file is missing, unreadable, not JSON/YAML, or has no
-            ``Resources`` mapping.
+        InputError: the file is missing, not a regular file, unreadable, too large, not
+            JSON/YAML, or has no ``Resources`` mapping.
     """
     file = Path(path)
-    if not file.is_file():
-        raise InputError(f"{file}: no such file")
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{file}: cannot read it ({exc.__class__.__name__})") from None
-    data: Any
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        import yaml
-
-        try:
-            data = yaml.load(text, Loader=_CfnLoader.get())
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" (line {mark.line + 1})" if mark is not None else ""
-            raise InputError(f"{file}: neither JSON nor YAML{where}") from None
-    return StackTemplate.from_template(data, name=file.stem, source=str(file))
+    return StackTemplate.from_template(parse_template_file(file), name=file.stem, source=str(file))
 
 
-def _environment(value: object) -> tuple[str | None, str | None]:
-    if not isinstance(value, str) or not value.startswith("aws://"):
-        return None, None
-    account, _, region = value[len("aws://") :].partition("/")
-    return (
-        None if account in ("", "unknown-account") else account,
-        None if region in ("", "unknown-region") else region,
-    )
-
-
-def read_assembly(directory: str | Path, *, _prefix: str = "") -> list[StackTemplate]:
+def read_assembly(directory: str | Path) -> list[StackTemplate]:
     """Every stack of a cloud assembly (``cdk.out``), nested stages and nested stacks too.
 
+    Every path the assembly names (``templateFile``, ``directoryName``,
+    ``additionalMetadataFile``, asset paths, ``aws:asset:path``) must stay inside
+    ``directory``, symlinks resolved; a stage or nested stack that contains itself is
+    reported, as is nesting deeper than 32 levels or more than 10,000 stacks.
+
     Raises:
-        InputError: the folder has no ``manifest.json`` or the manifest is malformed.
+        InputError: the folder has no ``manifest.json``, a manifest is malformed, a
+            path leaves the folder, or the stages or nested stacks form a cycle.
     """
-    root = Path(directory)
-    manifest_file = root / "manifest.json"
-    if not manifest_file.is_file():
-        raise InputError(f"{root}: not a cloud assembly (no manifest.json)")
-    try:
-        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        raise InputError(f"{manifest_file}: not valid JSON") from None
-    artifacts = manifest.get("artifacts", {}) if isinstance(manifest, Mapping) else {}
-    if not isinstance(artifacts, Mapping):
-        raise InputError(f"{manifest_file}: artifacts is not a mapping")
-    stacks: list[StackTemplate] = []
-    for artifact_id, artifact in artifacts.items():
-        if not isinstance(artifact, Mapping):
-            continue
-        kind = artifact.get("type")
-        props = artifact.get("properties", {}) or {}
-        if kind == "cdk:cloud-assembly" and isinstance(props.get("directoryName"), str):
-            stage = artifact.get("displayName") or artifact_id
-            stacks.extend(
-                read_assembly(root / props["directoryName"], _prefix=f"{_prefix}{stage}/")
-            )
-        elif kind == "aws:cloudformation:stack" and isinstance(props.get("templateFile"), str):
-            account, region = _environment(artifact.get("environment"))
-            display = str(artifact.get("displayName") or artifact_id)
-            name = display if "/" in display else f"{_prefix}{display}"
-            template_file = root / props["templateFile"]
-            loaded = load_template(template_file)
-            stack = StackTemplate.from_template(
-                loaded.template,
-                name=name,
-                account=account,
-                region=region,
-                source=str(template_file),
-            )
-            _record_paths(stack, artifact.get("metadata"))
-            # Newer CDK versions move the metadata into a file of its own.
-            extra = artifact.get("additionalMetadataFile")
-            if isinstance(extra, str) and (root / extra).is_file():
-                try:
-                    more = json.loads((root / extra).read_text(encoding="utf-8"))
-                except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-                    raise InputError(f"{root / extra}: not valid JSON") from None
-                _record_paths(stack, more)
-            first = len(stacks)
-            stacks.append(stack)
-            stacks.extend(_nested_stacks(stack, root))
-            stacks.extend(_stack_set_members(*stacks[first:]))
-    return stacks
+    stacks = read_cloud_assembly(Path(directory), StackTemplate.from_template)
+    return [*stacks, *_stack_set_members(*stacks)]
 
 
 def _stack_set_members(*stacks: StackTemplate) -> list[StackTemplate]:
@@ -659,91 +569,6 @@ def _stack_set_members(*stacks: StackTemplate) -> list[StackTemplate]:
     return [member for stack in stacks for member in member_stacks(stack)]
 
 
-def _record_paths(stack: StackTemplate, metadata: object) -> None:
-    """Take construct paths (``aws:cdk:logicalId`` entries) and acknowledgments
-    (``aws:cdk:acknowledged-rules`` entries) from manifest metadata."""
-    if not isinstance(metadata, Mapping):
-        return
-    for path, entries in metadata.items():
-        for entry in entries if isinstance(entries, list) else []:
-            if not isinstance(entry, Mapping):
-                continue
-            if entry.get("type") == "aws:cdk:logicalId":
-                stack.paths.setdefault(str(entry.get("data")), str(path).lstrip("/"))
-            elif entry.get("type") == "aws:cdk:acknowledged-rules" and isinstance(
-                entry.get("data"), Mapping
-            ):
-                acks = stack.acknowledged.setdefault(str(path).lstrip("/"), {})
-                for rule_id, reason in entry["data"].items():
-                    acks[str(rule_id)] = str(reason)
-
-
-def _asset_files(root: Path) -> dict[str, str]:
-    """Asset hash → file name, from the assembly's asset manifests (``*.assets.json``)."""
-    files: dict[str, str] = {}
-    for manifest in sorted(root.glob("*.assets.json")):
-        try:
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            continue
-        entries = data.get("files") if isinstance(data, Mapping) else None
-        for asset_hash, entry in entries.items() if isinstance(entries, Mapping) else ():
-            source = entry.get("source") if isinstance(entry, Mapping) else None
-            if isinstance(source, Mapping) and isinstance(source.get("path"), str):
-                files[str(asset_hash)] = source["path"]
-    return files
-
-
-def _nested_template(
-    resource: Mapping[str, Any], root: Path, assets: dict[str, str]
-) -> Path | None:
-    """The file of a nested stack: from ``aws:asset:path`` metadata (the CDK CLI writes
-    it), else from the asset hash at the end of ``TemplateURL``."""
-    metadata = resource.get("Metadata") or {}
-    asset = metadata.get("aws:asset:path") if isinstance(metadata, Mapping) else None
-    if isinstance(asset, str) and (root / asset).is_file():
-        return root / asset
-    props = resource.get("Properties") or {}
-    url = props.get("TemplateURL") if isinstance(props, Mapping) else None
-    parts: list[Any] = [url]
-    if isinstance(url, Mapping) and isinstance(url.get("Fn::Join"), list):
-        join = url["Fn::Join"]
-        parts = join[1] if len(join) == 2 and isinstance(join[1], list) else []
-    last = next((p for p in reversed(parts) if isinstance(p, str)), None)
-    if last is None or not last.endswith(".json"):
-        return None
-    name = assets.get(last.rsplit("/", 1)[-1][: -len(".json")])
-    return root / name if name and (root / name).is_file() else None
-
-
-def _nested_stacks(
-    parent: StackTemplate, root: Path, assets: dict[str, str] | None = None
-) -> Iterator[StackTemplate]:
-    assets = _asset_files(root) if assets is None else assets
-    for logical_id, resource in parent.resources_of_type("AWS::CloudFormation::Stack"):
-        file = _nested_template(resource, root, assets)
-        if file is None:
-            continue
-        loaded = load_template(file)
-        resource_path = parent.path_of(logical_id)
-        own = resource_path.rsplit("/", 1)[-1].removesuffix(".NestedStackResource")
-        # ".../Inner.NestedStack/Inner.NestedStackResource" is the construct "…/Inner".
-        prefix = resource_path.rsplit("/", 2)[0] + f"/{own}/"
-        child = StackTemplate.from_template(
-            loaded.template,
-            name=f"{parent.name}/{own}",
-            account=parent.account,
-            region=parent.region,
-            source=str(file),
-        )
-        # The assembly records the nested stack's construct paths on its parent.
-        for child_id, path in parent.paths.items():
-            if path.startswith(prefix) and child_id in child.resources:
-                child.paths.setdefault(child_id, path)
-        yield child
-        yield from _nested_stacks(child, root, assets)
-
-
 def load_stacks(path: str | Path) -> list[StackTemplate]:
     """The stacks at ``path``: a ``cdk.out`` folder, or one template file.
 
@@ -751,12 +576,13 @@ def load_stacks(path: str | Path) -> list[StackTemplate]:
         InputError: nothing usable at ``path`` (with a one-line reason).
     """
     target = Path(path)
-    if target.is_dir():
+    kind = file_kind(target)
+    if kind is None:
+        raise InputError(f"{target}: no such file or folder")
+    if kind == "folder":
         stacks = read_assembly(target)
         if not stacks:
             raise InputError(f"{target}: the cloud assembly holds no stack templates")
         return stacks
-    if not target.exists():
-        raise InputError(f"{target}: no such file or folder")
     stack = load_template(target)
     return [stack, *_stack_set_members(stack)]
