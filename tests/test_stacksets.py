@@ -199,7 +199,7 @@ class TestAssembly:
         assert [s.name for s in stacks] == ["Org"]
         (finding,) = check_stack(stacks[0])
         assert finding.rule_id == "IAMR-SET-009"
-        assert "outside the assembly folder" in finding.message
+        assert "outside the cloud assembly folder" in finding.message
 
     def test_a_template_file_with_a_stack_set_is_read_too(self, tmp_path: Path) -> None:
         path = tmp_path / "org.json"

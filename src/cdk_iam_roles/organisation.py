@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -62,7 +63,9 @@ def load_organisation(paths: Sequence[str | Path]) -> list[StackTemplate]:
     """
     if not paths:
         raise InputError("no PATH given: name a cdk.out folder or a template file")
-    resolved = [Path(p).resolve() for p in paths]
+    # realpath, unlike Path.resolve on Python 3.11, does not raise on a symlink loop: the
+    # loop is then named by the reader.
+    resolved = [os.path.realpath(p) for p in paths]
     twice = sorted({str(p) for p, n in Counter(resolved).items() if n > 1})
     if twice:
         raise InputError(f"{twice[0]}: given more than once")

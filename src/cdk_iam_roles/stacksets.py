@@ -37,7 +37,7 @@ Example:
 
 from __future__ import annotations
 
-import json
+import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from cdk_iam_roles.cfn import ResourceRef, StackTemplate, Unknown, load_template
+from cdk_iam_roles.cfn_files import read_json_file, resolve_inside
 from cdk_iam_roles.errors import InputError
 
 __all__ = [
@@ -352,26 +353,25 @@ def _read_url(url: object, stack: StackTemplate) -> tuple[Mapping[str, Any], str
     if not stack.source:
         return f"TemplateURL ({shown}) cannot be followed: no cloud assembly folder was read"
     root = Path(stack.source).parent
-    name = _asset_files(root).get(shown.rsplit(".", 1)[0])
-    if name is None:
-        return f"TemplateURL ({shown}) is not a file asset of the cloud assembly"
-    file = (root / name).resolve()
-    if not file.is_relative_to(root.resolve()):
-        return f"TemplateURL's asset {name!r} lies outside the assembly folder"
     try:
+        name = _asset_files(root).get(shown.rsplit(".", 1)[0])
+        if name is None:
+            return f"TemplateURL ({shown}) is not a file asset of the cloud assembly"
+        # The same containment rule as every other path of the assembly.
+        file = resolve_inside(
+            Path(os.path.realpath(root)), root, name, where=shown, field="the asset's path"
+        )
         return load_template(file).template, str(file)
     except InputError as exc:
         return f"the member template cannot be read: {exc}"
 
 
 def _asset_files(root: Path) -> dict[str, str]:
-    """Asset hash → file name, from the asset manifests (``*.assets.json``) in ``root``."""
+    """Asset hash → file name, from the asset manifests (``*.assets.json``) in ``root``,
+    each read within the limits of :mod:`cdk_iam_roles.cfn_files`."""
     files: dict[str, str] = {}
     for manifest in sorted(root.glob("*.assets.json")):
-        try:
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError, RecursionError):
-            continue
+        data = read_json_file(manifest, "an asset manifest")
         entries = data.get("files") if isinstance(data, Mapping) else None
         for asset_hash, entry in entries.items() if isinstance(entries, Mapping) else ():
             source = entry.get("source") if isinstance(entry, Mapping) else None

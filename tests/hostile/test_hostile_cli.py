@@ -51,6 +51,8 @@ def _command_lines() -> dict[str, list[str]]:
                     f"{name} requires {option}: add a valid value to REQUIRED_OPTIONS"
                 )
                 argv += [option, REQUIRED_OPTIONS[option]]
+        if name == "explain":  # optional since --action exists, but needed to assume
+            argv += ["--principal", "arn:aws:iam::111111111111:root"]
         if name == "catalog":
             for fmt in FORMATS:
                 lines[f"catalog --format {fmt}"] = [*argv, "--format", fmt]
