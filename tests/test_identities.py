@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import doctest
+import importlib
+import pkgutil
 import subprocess
 import sys
 from typing import Any
@@ -457,9 +459,13 @@ def test_issuer_url_check(url: str, ok: bool) -> None:
 
 
 def test_module_doctests_pass() -> None:
-    result = doctest.testmod(identities)
-    assert result.attempted > 5
-    assert result.failed == 0
+    modules = [identities] + [
+        importlib.import_module(f"{identities.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(identities.__path__)
+    ]
+    results = [doctest.testmod(module) for module in modules]
+    assert sum(r.attempted for r in results) > 5
+    assert sum(r.failed for r in results) == 0
 
 
 def test_identities_module_never_loads_the_cdk() -> None:

@@ -1,0 +1,140 @@
+"""Validation helpers shared by the identity classes (pure Python, private)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from cdk_iam_roles.errors import Problem
+from cdk_iam_roles.rules.construct import web_identity as rules
+from cdk_iam_roles.trust.tokens import is_token
+
+_HOST = re.compile(
+    r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$"
+)
+_IAM_VALUE = re.compile(r"^[^\x00-\x1f\x7f]+$")
+# Characters git refuses in ref names (besides '*', handled as a pattern).
+# https://git-scm.com/docs/git-check-ref-format
+_GIT_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?\[\\]")
+
+
+def _strings(value: object) -> tuple[list[str], list[object]]:
+    """Split a string / sequence argument into its strings and anything that is not one."""
+    if value is None:
+        return [], []
+    if isinstance(value, str):
+        return [value], []
+    if isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
+        good = [v for v in value if isinstance(v, str)]
+        bad = [v for v in value if not isinstance(v, str)]
+        return good, bad
+    return [], [value]
+
+
+def _unique(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def _name_problem(
+    owner: str, argument: str, value: object, pattern: re.Pattern[str], what: str
+) -> Problem | None:
+    """A name argument: a string of the platform's charset, never a wildcard."""
+    arg = f"{owner}.{argument}"
+    if not isinstance(value, str):
+        return rules.NAME_INVALID.problem(arg, "must be a string", value)
+    if is_token(value):
+        return None
+    if "*" in value or "?" in value:
+        return rules.NAME_WILDCARD.problem(arg, "must not contain a wildcard", value)
+    if not pattern.match(value):
+        return rules.NAME_INVALID.problem(arg, f"must be {what}", value)
+    return None
+
+
+def _ref_problem(value: str) -> str | None:
+    """What is wrong with a branch or tag name or pattern (``release/*``), if anything."""
+    if is_token(value):
+        return None
+    if not value:
+        return "must not be empty"
+    if value.startswith("refs/"):
+        return "must be the short name, without 'refs/heads/' or 'refs/tags/'"
+    if "${" in value:
+        return "must not contain '${' (IAM reads it as a policy variable)"
+    if value == "*" or value.startswith("*"):
+        return "must not be or start with a wildcard; name the ref or a prefix such as 'release/*'"
+    for index, char in enumerate(value):
+        if char == "*" and value[index - 1] != "/":
+            return (
+                "may hold a wildcard only right after '/' (such as 'release/*'): "
+                f"{value!r} also matches neighbouring names"
+            )
+    if _GIT_FORBIDDEN.search(value):
+        return "is not a valid git ref name (no spaces, '~^:?[\\' or control characters)"
+    if (
+        ".." in value
+        or "@{" in value
+        or "//" in value
+        or value.startswith(("/", "-", "."))
+        or value.endswith(("/", ".", ".lock"))
+    ):
+        return "is not a valid git ref name"
+    return None
+
+
+def _subject_problem(value: str) -> str | None:
+    """A GenericOidc subject: exact, or with a wildcard right after '/' or ':'."""
+    if is_token(value):
+        return None
+    if not value or not _IAM_VALUE.match(value):
+        return "must be non-empty text without control characters"
+    if "${" in value:
+        return "must not contain '${' (IAM reads it as a policy variable)"
+    if "?" in value:
+        return "must not contain '?' (a StringLike wildcard)"
+    for index, char in enumerate(value):
+        if char == "*" and (index == 0 or value[index - 1] not in "/:"):
+            return (
+                "may hold a wildcard only right after '/' or ':' (such as 'project:acme/*'): "
+                f"{value!r} also matches neighbouring subjects"
+            )
+    return None
+
+
+def _is_pattern(value: str) -> bool:
+    return "*" in value and not is_token(value)
+
+
+def _ref_list(owner: str, argument: str, value: object, found: list[Problem]) -> list[str]:
+    good, bad = _strings(value)
+    for item in bad:
+        found.append(rules.PATTERN_UNSAFE.problem(f"{owner}.{argument}", "must be strings", item))
+    for item in good:
+        problem = _ref_problem(item)
+        if problem:
+            fix = None
+            if item.startswith("refs/"):
+                short = item.split("/", 2)[-1]
+                fix = f"Pass the short name, e.g. {short!r}."
+            found.append(
+                rules.PATTERN_UNSAFE.problem(f"{owner}.{argument}", problem, item, fix=fix)
+            )
+    return good
+
+
+def _audience_problems(owner: str, argument: str, values: object) -> list[Problem]:
+    found: list[Problem] = []
+    good, bad = _strings(values)
+    arg = f"{owner}.{argument}"
+    for item in bad:
+        found.append(rules.AUDIENCE_INVALID.problem(arg, "must be strings", item))
+    if not good and not bad:
+        found.append(rules.AUDIENCE_INVALID.problem(arg, "must name at least one audience", None))
+    for item in good:
+        if is_token(item):
+            continue
+        if not item or not _IAM_VALUE.match(item):
+            found.append(rules.AUDIENCE_INVALID.problem(arg, "must be non-empty text", item))
+        elif "*" in item or "?" in item or "${" in item:
+            found.append(rules.AUDIENCE_INVALID.problem(arg, "must be exact (no wildcard)", item))
+    return found
