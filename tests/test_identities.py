@@ -378,7 +378,9 @@ def test_terraform_one_phase_and_own_hostname() -> None:
         ({"project": "*"}, ["IAMR-WI-003"]),
         ({"workspace": "prod-*"}, ["IAMR-WI-003"]),
         ({"workspace": "a:b"}, ["IAMR-WI-002"]),
-        ({"project": " lead"}, ["IAMR-WI-002"]),
+        ({"project": " lead"}, ["IAMR-ROLE-008"]),
+        ({"project": "lead-"}, []),
+        ({"project": "a&b"}, ["IAMR-WI-002"]),
         ({"run_phase": "destroy"}, ["IAMR-WI-015"]),
     ],
 )

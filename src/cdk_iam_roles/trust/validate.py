@@ -100,7 +100,7 @@ def parse_arn(value: str) -> Arn | None:
 
 def check_account_id(value: str) -> str | None:
     """A 12-digit account ID."""
-    if is_token(value) or _ACCOUNT.match(value):
+    if is_token(value) or _ACCOUNT.fullmatch(value):
         return None
     return "must be a 12-digit AWS account ID"
 
@@ -111,7 +111,7 @@ def check_role_name(value: str) -> str | None:
         return None
     if not 1 <= len(value) <= ROLE_NAME_MAX:
         return f"must be 1 to {ROLE_NAME_MAX} characters long"
-    if not _ROLE_NAME.match(value):
+    if not _ROLE_NAME.fullmatch(value):
         return "may contain only letters, digits and +=,.@_-"
     return None
 
@@ -122,7 +122,7 @@ def check_role_path(value: str) -> str | None:
         return None
     if len(value) > ROLE_PATH_MAX:
         return f"must be at most {ROLE_PATH_MAX} characters long"
-    if not _PATH.match(value):
+    if not _PATH.fullmatch(value):
         return "must be '/' or start and end with '/' and hold only printable ASCII"
     if value.startswith(("/aws-service-role/", "/aws-reserved/")):
         return "is reserved for roles that AWS manages"
@@ -135,7 +135,7 @@ def check_external_id(value: str) -> str | None:
         return None
     if not EXTERNAL_ID_MIN <= len(value) <= EXTERNAL_ID_MAX:
         return f"must be {EXTERNAL_ID_MIN} to {EXTERNAL_ID_MAX} characters long"
-    if not _EXTERNAL_ID.match(value):
+    if not _EXTERNAL_ID.fullmatch(value):
         return "may contain only letters, digits and +=,.@:/_-"
     return None
 
@@ -146,7 +146,7 @@ def check_session_name(value: str) -> str | None:
         return None
     if not SESSION_NAME_MIN <= len(value) <= SESSION_NAME_MAX:
         return f"must be {SESSION_NAME_MIN} to {SESSION_NAME_MAX} characters long"
-    if not _SESSION_NAME.match(value):
+    if not _SESSION_NAME.fullmatch(value):
         return "may contain only letters, digits and +=,.@_-"
     return None
 
@@ -164,7 +164,7 @@ def check_service_principal(value: str) -> str | None:
         return "must name one service; wildcards are not allowed"
     if value.startswith("arn:"):
         return "must be a service principal name, not an ARN"
-    if not _SERVICE.match(value):
+    if not _SERVICE.fullmatch(value):
         short = value.strip().lower().split(".")[0] or "lambda"
         return f"must be a service principal such as '{short}.amazonaws.com'"
     return None

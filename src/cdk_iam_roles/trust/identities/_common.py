@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from cdk_iam_roles.errors import Problem
 from cdk_iam_roles.rules.construct import web_identity as rules
+from cdk_iam_roles.rules.construct.role import PLAIN_TEXT
 from cdk_iam_roles.trust.tokens import is_token
+from cdk_iam_roles.trust.validate import check_plain_text
 
 _HOST = re.compile(
     r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$"
@@ -46,7 +49,7 @@ def _name_problem(
         return None
     if "*" in value or "?" in value:
         return rules.NAME_WILDCARD.problem(arg, "must not contain a wildcard", value)
-    if not pattern.match(value):
+    if not pattern.fullmatch(value):
         return rules.NAME_INVALID.problem(arg, f"must be {what}", value)
     return None
 
@@ -86,7 +89,7 @@ def _subject_problem(value: str) -> str | None:
     """A GenericOidc subject: exact, or with a wildcard right after '/' or ':'."""
     if is_token(value):
         return None
-    if not value or not _IAM_VALUE.match(value):
+    if not value or not _IAM_VALUE.fullmatch(value):
         return "must be non-empty text without control characters"
     if "${" in value:
         return "must not contain '${' (IAM reads it as a policy variable)"
@@ -133,8 +136,38 @@ def _audience_problems(owner: str, argument: str, values: object) -> list[Proble
     for item in good:
         if is_token(item):
             continue
-        if not item or not _IAM_VALUE.match(item):
+        if not item or not _IAM_VALUE.fullmatch(item):
             found.append(rules.AUDIENCE_INVALID.problem(arg, "must be non-empty text", item))
         elif "*" in item or "?" in item or "${" in item:
             found.append(rules.AUDIENCE_INVALID.problem(arg, "must be exact (no wildcard)", item))
+    return found
+
+
+def _texts(value: object, depth: int = 0) -> Iterator[str]:
+    """Every string in an argument: itself, sequence items, mapping keys and values."""
+    if depth > 4:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _texts(key, depth + 1)
+            yield from _texts(item, depth + 1)
+    elif isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
+        for item in value:
+            yield from _texts(item, depth + 1)
+
+
+def _plain_text_problems(owner: str, identity: object) -> list[Problem]:
+    """IAMR-ROLE-008 for every string of every argument of a dataclass identity.
+
+    Runs before the provider-specific checks, so ``"acme\\n"`` is refused as text with a
+    control character whatever a name pattern would have made of it.
+    """
+    found: list[Problem] = []
+    for spec in dataclasses.fields(identity):  # type: ignore[arg-type]
+        for text in _texts(getattr(identity, spec.name)):
+            problem = check_plain_text(text)
+            if problem is not None:
+                found.append(PLAIN_TEXT.problem(f"{owner}.{spec.name}", problem, text))
     return found

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from cdk_iam_roles.errors import Problem, RoleConfigError
 from cdk_iam_roles.rules.model import RuleInfo
 from cdk_iam_roles.trust.document import Conditions, Statement, allow
-from cdk_iam_roles.trust.identities._common import _HOST
+from cdk_iam_roles.trust.identities._common import _HOST, _plain_text_problems
 from cdk_iam_roles.trust.tokens import is_token
 
 WEB_IDENTITY_ACTION: Final = "sts:AssumeRoleWithWebIdentity"
@@ -78,18 +78,44 @@ def check_issuer_url(value: object) -> str | None:
         return "must not contain user information"
     if ":" in parts.netloc:
         return "must not contain a port"
-    if not _HOST.match(parts.netloc.lower()):
+    if not _HOST.fullmatch(parts.netloc.lower()):
         return "must name a host such as 'token.example.com'"
     if any(c.isspace() for c in value) or "${" in value:
         return "must not contain spaces or '${'"
     return None
 
 
+def _key(value: object) -> object:
+    return value if isinstance(value, (str, int, float, bool, type(None))) else id(value)
+
+
 class Identity:
     """Base of the identity classes: validation and rendering of one kind of workload."""
 
     def problems(self) -> list[Problem]:
-        """Everything wrong with the inputs (empty when the identity is usable)."""
+        """Everything wrong with the inputs (empty when the identity is usable).
+
+        Every string argument is first checked as plain text (IAMR-ROLE-008: no control
+        characters, no surrounding whitespace); the provider's own checks follow, and a
+        value refused as text is not reported a second time.
+
+        Example:
+            >>> from cdk_iam_roles.trust.identities import GitHubActions
+            >>> [p.rule_id for p in GitHubActions(owner="acme\\n", repo="app",
+            ...     branches=["main"]).problems()]
+            ['IAMR-ROLE-008']
+        """
+        plain = _plain_text_problems(type(self).__name__, self)
+        seen = {(p.argument.split("[", 1)[0], _key(p.value)) for p in plain}
+        rest = [
+            p
+            for p in self._input_problems()
+            if (p.argument.split("[", 1)[0], _key(p.value)) not in seen
+        ]
+        return plain + rest
+
+    def _input_problems(self) -> list[Problem]:
+        """The provider's own checks of its inputs (each identity class implements it)."""
         raise NotImplementedError
 
     def claims(self) -> OidcClaims:

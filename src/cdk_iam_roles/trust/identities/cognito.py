@@ -55,11 +55,11 @@ class CognitoIdentityPool(Identity):
     identity_pool_id: str
     authenticated: bool = True
 
-    def problems(self) -> list[Problem]:
+    def _input_problems(self) -> list[Problem]:
         found: list[Problem] = []
         me = "CognitoIdentityPool"
         pool = self.identity_pool_id
-        if not isinstance(pool, str) or not (is_token(pool) or _POOL_ID.match(pool)):
+        if not isinstance(pool, str) or not (is_token(pool) or _POOL_ID.fullmatch(pool)):
             found.append(
                 rules.POOL_ID_INVALID.problem(
                     f"{me}.identity_pool_id", "must have the form REGION:UUID", pool

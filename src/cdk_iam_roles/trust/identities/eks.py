@@ -51,7 +51,7 @@ class EksServiceAccount(Identity):
     namespace: str
     service_account: str
 
-    def problems(self) -> list[Problem]:
+    def _input_problems(self) -> list[Problem]:
         found: list[Problem] = []
         me = "EksServiceAccount"
         problem = check_issuer_url(self.issuer)

@@ -59,7 +59,7 @@ class GenericOidc(Identity):
     subjects: Sequence[str]
     extra_conditions: Mapping[str, Mapping[str, str | Sequence[str]]] | None = None
 
-    def problems(self) -> list[Problem]:
+    def _input_problems(self) -> list[Problem]:
         found: list[Problem] = []
         me = "GenericOidc"
         problem = check_issuer_url(self.issuer)

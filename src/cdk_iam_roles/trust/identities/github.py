@@ -74,7 +74,7 @@ class GitHubActions(Identity):
     repo_id: int | str | None = None
     any_ref: bool = False
 
-    def problems(self) -> list[Problem]:
+    def _input_problems(self) -> list[Problem]:
         found: list[Problem] = []
         me = "GitHubActions"
         for argument, value, pattern, what in (
@@ -96,7 +96,7 @@ class GitHubActions(Identity):
                 rules.PATTERN_UNSAFE.problem(f"{me}.environments", "must be strings", item)
             )
         for env in environments:
-            if not is_token(env) and (not _ENVIRONMENT.match(env) or "${" in env):
+            if not is_token(env) and (not _ENVIRONMENT.fullmatch(env) or "${" in env):
                 found.append(
                     rules.PATTERN_UNSAFE.problem(
                         f"{me}.environments",

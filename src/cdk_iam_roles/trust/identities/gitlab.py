@@ -52,7 +52,7 @@ class GitLabCI(Identity):
     host: str = "gitlab.com"
     audience: str | None = None
 
-    def problems(self) -> list[Problem]:
+    def _input_problems(self) -> list[Problem]:
         found: list[Problem] = []
         me = "GitLabCI"
         path = self.project_path
@@ -68,7 +68,7 @@ class GitLabCI(Identity):
             else:
                 segments = path.split("/")
                 if len(segments) < 2 or not all(
-                    _GITLAB_SEGMENT.match(s) and not s.endswith((".", ".git", ".atom"))
+                    _GITLAB_SEGMENT.fullmatch(s) and not s.endswith((".", ".git", ".atom"))
                     for s in segments
                 ):
                     found.append(

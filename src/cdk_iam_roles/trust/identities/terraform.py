@@ -51,7 +51,7 @@ class TerraformCloud(Identity):
     run_phase: Literal["plan", "apply"] | None = None
     hostname: str = "app.terraform.io"
 
-    def problems(self) -> list[Problem]:
+    def _input_problems(self) -> list[Problem]:
         found: list[Problem] = []
         me = "TerraformCloud"
         for argument, value, pattern, what in (
