@@ -100,6 +100,21 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]] | tuple[Any, ...]] = {
         github_trust(GOOD_GITHUB),
         "Gh",
     ),
+    "IAMR-OIDC-007": (
+        github_trust(
+            {
+                "StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"},
+                "StringLike": {f"{GITHUB}:sub": "repo:acme@*/app@*:environment:prod"},
+            }
+        ),
+        github_trust(
+            {
+                "StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"},
+                "StringLike": {f"{GITHUB}:sub": "repo:acme@1/app@2:ref:refs/heads/release/*"},
+            }
+        ),
+        "Gh",
+    ),
     "IAMR-OIDC-003": (
         github_trust(
             {

@@ -146,7 +146,7 @@ def bad_identities(draw: st.DrawFn) -> tuple[Identity, str]:
             GenericOidc(issuer=draw(ISSUERS), audiences=[draw(_WILDCARDS)], subjects=["s:1"]),
             "IAMR-WI-007",
         ),
-        (GenericOidc(issuer=draw(ISSUERS), audiences=["a"], subjects=["*"]), "IAMR-WI-005"),
+        (GenericOidc(issuer=draw(ISSUERS), audiences=["a"], subjects=["*"]), "IAMR-OIDC-003"),
     ]
     return draw(st.sampled_from(options))
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from cdk_iam_roles.errors import Problem
+from cdk_iam_roles.rules.checks import web_identity_immutable_id_exact as immutable_id_exact
+from cdk_iam_roles.rules.checks import web_identity_subject_glob_bounded as glob_bounded
 from cdk_iam_roles.rules.construct import web_identity as rules
 from cdk_iam_roles.rules.construct.role import PLAIN_TEXT
+from cdk_iam_roles.trust.subjects import SubjectIssueKind, subject_pattern_issue
 from cdk_iam_roles.trust.tokens import is_token
 from cdk_iam_roles.trust.validate import check_plain_text
 
@@ -95,13 +98,34 @@ def _subject_problem(value: str) -> str | None:
         return "must not contain '${' (IAM reads it as a policy variable)"
     if "?" in value:
         return "must not contain '?' (a StringLike wildcard)"
-    for index, char in enumerate(value):
-        if char == "*" and (index == 0 or value[index - 1] not in "/:"):
-            return (
-                "may hold a wildcard only right after '/' or ':' (such as 'project:acme/*'): "
-                f"{value!r} also matches neighbouring subjects"
+    return None  # where a '*' may stand: _subject_pattern_problems, shared with the rules
+
+
+def _subject_pattern_problems(argument: str, patterns: Iterable[str]) -> list[Problem]:
+    """The template rules' verdict on subject patterns, as construct-time problems.
+
+    The judge is :func:`cdk_iam_roles.trust.subjects.subject_pattern_issue`, and each
+    problem carries the rule ID the template rule reports for it (IAMR-OIDC-003 or
+    IAMR-OIDC-007): what the plugin refuses at synth is refused at construction.
+    """
+    found: list[Problem] = []
+    for pattern in patterns:
+        if is_token(pattern):
+            continue
+        issue = subject_pattern_issue(pattern)
+        if issue is None:
+            continue
+        info = (
+            immutable_id_exact.INFO
+            if issue.kind is SubjectIssueKind.IMMUTABLE_ID_WILDCARD
+            else glob_bounded.INFO
+        )
+        found.append(
+            info.problem(
+                argument, f"is a subject pattern that pins nothing ({issue.reason})", pattern
             )
-    return None
+        )
+    return found
 
 
 def _is_pattern(value: str) -> bool:

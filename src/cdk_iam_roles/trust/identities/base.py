@@ -10,7 +10,11 @@ from urllib.parse import urlsplit
 from cdk_iam_roles.errors import Problem, RoleConfigError
 from cdk_iam_roles.rules.model import RuleInfo
 from cdk_iam_roles.trust.document import Conditions, Statement, allow
-from cdk_iam_roles.trust.identities._common import _HOST, _plain_text_problems
+from cdk_iam_roles.trust.identities._common import (
+    _HOST,
+    _plain_text_problems,
+    _subject_pattern_problems,
+)
 from cdk_iam_roles.trust.tokens import is_token
 
 WEB_IDENTITY_ACTION: Final = "sts:AssumeRoleWithWebIdentity"
@@ -112,7 +116,14 @@ class Identity:
             for p in self._input_problems()
             if (p.argument.split("[", 1)[0], _key(p.value)) not in seen
         ]
-        return plain + rest
+        found = plain + rest
+        if not found:
+            # Whatever an identity renders, the template rules' judge of subject patterns
+            # has the last word, with the template rules' IDs.
+            found = _subject_pattern_problems(
+                f"{type(self).__name__} (rendered sub)", self.claims().subject_patterns
+            )
+        return found
 
     def _input_problems(self) -> list[Problem]:
         """The provider's own checks of its inputs (each identity class implements it)."""

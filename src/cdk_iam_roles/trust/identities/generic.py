@@ -11,6 +11,7 @@ from cdk_iam_roles.trust.identities._common import (
     _audience_problems,
     _is_pattern,
     _strings,
+    _subject_pattern_problems,
     _subject_problem,
     _unique,
 )
@@ -81,6 +82,8 @@ class GenericOidc(Identity):
                 found.append(
                     rules.PATTERN_UNSAFE.problem(f"{me}.subjects", subject_problem, subject)
                 )
+            else:
+                found.extend(_subject_pattern_problems(f"{me}.subjects", [subject]))
         found.extend(self._extra_problems())
         return found
 
