@@ -10,7 +10,10 @@ import pytest
 import cdk_iam_roles
 
 EXPECTED = [
+    "BitbucketPipelines",
+    "Buildkite",
     "CdkIamRolesError",
+    "CircleCI",
     "CognitoIdentityPool",
     "CrossAccountRole",
     "EksServiceAccount",

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from cdk_iam_roles.plugin import IamRolesPlugin
     from cdk_iam_roles.rules.org import OrgStandard
     from cdk_iam_roles.trust.identities import (
+        BitbucketPipelines,
+        Buildkite,
+        CircleCI,
         CognitoIdentityPool,
         EksServiceAccount,
         GenericOidc,
@@ -39,6 +42,9 @@ __version__ = "0.1.0"
 
 # Public name -> module that defines it (imported on first attribute access).
 _LAZY: dict[str, str] = {
+    "BitbucketPipelines": "cdk_iam_roles.trust.identities",
+    "Buildkite": "cdk_iam_roles.trust.identities",
+    "CircleCI": "cdk_iam_roles.trust.identities",
     "CognitoIdentityPool": "cdk_iam_roles.trust.identities",
     "CrossAccountRole": "cdk_iam_roles.patterns.cross_account",
     "EksServiceAccount": "cdk_iam_roles.trust.identities",
@@ -58,7 +64,10 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "BitbucketPipelines",
+    "Buildkite",
     "CdkIamRolesError",
+    "CircleCI",
     "CognitoIdentityPool",
     "CrossAccountRole",
     "EksServiceAccount",

@@ -18,6 +18,7 @@ from cdk_iam_roles.patterns._base import (
     warn,
 )
 from cdk_iam_roles.rules.construct import web_identity as rules
+from cdk_iam_roles.rules.model import Severity
 from cdk_iam_roles.trust.document import Statement
 from cdk_iam_roles.trust.identities import (
     CognitoIdentityPool,
@@ -128,7 +129,11 @@ class WebIdentityRole(PatternRole):
         self.claims: OidcClaims = claims
         """The rendered issuer, audiences and subjects."""
         for rule, text in identity.warnings():
-            warn(self, rule.id, text)
+            if rule.severity is Severity.INFO:
+                # An info finding (a migration in progress) is not a warning.
+                cdk.Annotations.of(self).add_info(f"{text} [{rule.id}]")
+            else:
+                warn(self, rule.id, text)
 
     @staticmethod
     def oidc_provider_for(

@@ -37,8 +37,9 @@ from dataclasses import dataclass
 __all__ = ["SubjectIssue", "SubjectIssueKind", "subject_pattern_issue"]
 
 _WILDCARDS = "*?"
-# A claim type with nothing after it: 'repo:', 'project_path:', 'organization:'.
-_BARE_CLAIM_TYPE = re.compile(r"[^:/*?]*:")
+# A claim type with nothing after it: 'repo:', 'project_path:', 'organization:'. A value in
+# braces is an ID, not a claim type: Bitbucket's sub starts '{REPOSITORY_UUID}:'.
+_BARE_CLAIM_TYPE = re.compile(r"[^:/*?{}]*:")
 # '@' followed by a wildcard: where GitHub's immutable form puts a numeric ID.
 _ID_WILDCARD = re.compile(r"@[*?]")
 

@@ -16,8 +16,9 @@ It does two things, both without the CDK:
 
 CDK tokens (an EKS cluster's issuer URL, a Cognito pool's ``ref``) are never judged.
 One module per provider: :mod:`.base` (the claims, the identity interface and the trust
-statements), :mod:`.github`, :mod:`.gitlab`, :mod:`.eks`, :mod:`.cognito`,
-:mod:`.terraform` and :mod:`.generic`; every public name is importable from here.
+statements), :mod:`.github`, :mod:`.gitlab`, :mod:`.circleci`, :mod:`.bitbucket`,
+:mod:`.buildkite`, :mod:`.eks`, :mod:`.cognito`, :mod:`.terraform` and :mod:`.generic`;
+every public name is importable from here.
 
 Example:
     >>> gh = GitHubActions(owner="acme", repo="app", branches=["main"])
@@ -37,6 +38,9 @@ from cdk_iam_roles.trust.identities.base import (
     issuer_host,
     trust_statements,
 )
+from cdk_iam_roles.trust.identities.bitbucket import BitbucketPipelines
+from cdk_iam_roles.trust.identities.buildkite import Buildkite
+from cdk_iam_roles.trust.identities.circleci import CircleCI
 from cdk_iam_roles.trust.identities.cognito import CognitoIdentityPool
 from cdk_iam_roles.trust.identities.eks import EksServiceAccount
 from cdk_iam_roles.trust.identities.generic import GenericOidc
@@ -45,6 +49,9 @@ from cdk_iam_roles.trust.identities.gitlab import GitLabCI
 from cdk_iam_roles.trust.identities.terraform import TerraformCloud
 
 __all__ = [
+    "BitbucketPipelines",
+    "Buildkite",
+    "CircleCI",
     "CognitoIdentityPool",
     "EksServiceAccount",
     "GenericOidc",
