@@ -27,6 +27,7 @@ EXPECTED = [
     "OrgStandard",
     "Problem",
     "RoleConfigError",
+    "RolesAnywhereRole",
     "ServiceLinkedRole",
     "ServiceRole",
     "TerraformCloud",

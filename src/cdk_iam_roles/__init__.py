@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from cdk_iam_roles.patterns.cross_account import CrossAccountRole
     from cdk_iam_roles.patterns.elevated_user import ElevatedUserRole, identity_center_role_arn
     from cdk_iam_roles.patterns.federated import FederatedRole
+    from cdk_iam_roles.patterns.roles_anywhere import RolesAnywhereRole
     from cdk_iam_roles.patterns.service import ServiceRole
     from cdk_iam_roles.patterns.service_linked import ServiceLinkedRole
     from cdk_iam_roles.patterns.web_identity import WebIdentityRole, oidc_provider_for
@@ -55,6 +56,7 @@ _LAZY: dict[str, str] = {
     "GitLabCI": "cdk_iam_roles.trust.identities",
     "IamRolesPlugin": "cdk_iam_roles.plugin",
     "OrgStandard": "cdk_iam_roles.rules.org",
+    "RolesAnywhereRole": "cdk_iam_roles.patterns.roles_anywhere",
     "ServiceLinkedRole": "cdk_iam_roles.patterns.service_linked",
     "ServiceRole": "cdk_iam_roles.patterns.service",
     "TerraformCloud": "cdk_iam_roles.trust.identities",
@@ -81,6 +83,7 @@ __all__ = [
     "OrgStandard",
     "Problem",
     "RoleConfigError",
+    "RolesAnywhereRole",
     "ServiceLinkedRole",
     "ServiceRole",
     "TerraformCloud",

@@ -15,10 +15,13 @@ from rule_templates import (
     GITHUB,
     GITHUB_PROVIDER,
     GOOD_GITHUB,
+    GOOD_ROLES_ANYWHERE,
+    RA_ANCHOR,
     SAML_PROVIDER,
     findings,
     github_trust,
     role,
+    roles_anywhere_trust,
     statement,
     template,
 )
@@ -99,6 +102,16 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]] | tuple[Any, ...]] = {
         github_trust({"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"}}),
         github_trust(GOOD_GITHUB),
         "Gh",
+    ),
+    "IAMR-RA-001": (
+        roles_anywhere_trust({"StringEquals": {"aws:PrincipalTag/x509Subject/CN": "build-01"}}),
+        roles_anywhere_trust(GOOD_ROLES_ANYWHERE),
+        "Ra",
+    ),
+    "IAMR-RA-002": (
+        roles_anywhere_trust({"ArnEquals": {"aws:SourceArn": RA_ANCHOR}}),
+        roles_anywhere_trust(GOOD_ROLES_ANYWHERE),
+        "Ra",
     ),
     "IAMR-OIDC-007": (
         github_trust(
@@ -761,3 +774,28 @@ def test_a_failing_rule_is_an_error_finding_not_an_exception() -> None:
     assert finding.rule_id == "IAMR-TEST-999"
     assert finding.severity is Severity.ERROR
     assert "boom" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ({"ArnLike": {"aws:SourceArn": RA_ANCHOR[:-36] + "*"}}, ["IAMR-RA-001"]),
+        ({"ArnEqualsIfExists": {"aws:SourceArn": RA_ANCHOR}}, ["IAMR-RA-001"]),
+        ({"StringLike": {"aws:PrincipalTag/x509Subject/CN": "*"}}, ["IAMR-RA-002"]),
+        ({"StringEqualsIfExists": {"aws:PrincipalTag/x509Subject/CN": "a"}}, ["IAMR-RA-002"]),
+    ],
+)
+def test_roles_anywhere_pins_that_pin_nothing(
+    condition: dict[str, Any], expected: list[str]
+) -> None:
+    merged = copy.deepcopy(GOOD_ROLES_ANYWHERE)
+    for operator, block in condition.items():
+        for key in block:
+            for existing in merged.values():
+                existing.pop(key, None)
+        merged.setdefault(operator, {}).update(block)
+    merged = {k: v for k, v in merged.items() if v}
+    ids = sorted(
+        {f.rule_id for f in findings(roles_anywhere_trust(merged))} & {"IAMR-RA-001", "IAMR-RA-002"}
+    )
+    assert ids == expected
