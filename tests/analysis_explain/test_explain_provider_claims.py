@@ -1,0 +1,81 @@
+"""explain takes GitHub's provider claim keys as --claim and names them in causes (issue 12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cdk_iam_roles.analysis.assembly import find_role, load_app
+from cdk_iam_roles.analysis.explain import Caller, explain_assume
+from cdk_iam_roles.trust.identities import GitHubActions, trust_statements
+
+GH = "token.actions.githubusercontent.com"
+PROVIDER = f"arn:aws:iam::111111111111:oidc-provider/{GH}"
+WORKFLOW = "acme/platform/.github/workflows/deploy.yml@refs/heads/main"
+IDENTITY = GitHubActions(
+    owner="acme",
+    repo="shop",
+    environments=["prod"],
+    refs=["refs/heads/main"],
+    repository_id=123,
+    job_workflow_refs=[WORKFLOW],
+)
+
+
+def _app() -> Any:
+    statements = trust_statements(IDENTITY.claims(), PROVIDER)
+    tpl = {
+        "Resources": {
+            "Deploy": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "RoleName": "deploy",
+                    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": statements},
+                },
+            }
+        }
+    }
+    return load_app(tpl, account="111111111111", region="eu-west-1")
+
+
+CLAIMS = {
+    "sub": "repo:acme/shop:environment:prod",
+    "aud": "sts.amazonaws.com",
+    "repository_id": "123",
+    "job_workflow_ref": WORKFLOW,
+    "ref": "refs/heads/main",
+}
+
+
+def _explain(**overrides: str) -> Any:
+    app = _app()
+    claims = {**CLAIMS, **overrides}
+    return explain_assume(app, find_role(app, "deploy"), Caller(PROVIDER, claims=claims))
+
+
+def test_the_pinned_workflow_is_allowed() -> None:
+    assert _explain().allowed
+
+
+@pytest.mark.parametrize(
+    ("claim", "value", "code", "words"),
+    [
+        (
+            "job_workflow_ref",
+            "acme/shop/.github/workflows/deploy.yml@refs/heads/main",
+            "oidc-job-workflow-ref-wrong",
+            "the workflow that ran is not the pinned reusable workflow",
+        ),
+        ("repository_id", "999", "oidc-repository-id-wrong", "not the pinned one"),
+        ("ref", "refs/heads/feature", "oidc-ref-wrong", "another git ref"),
+    ],
+)
+def test_each_provider_key_is_named_in_the_cause(
+    claim: str, value: str, code: str, words: str
+) -> None:
+    result = _explain(**{claim: value})
+    assert not result.allowed
+    (cause,) = [c for c in result.causes if c.code == code]
+    assert words in cause.message
+    assert f"{GH}:{claim}" in cause.message
