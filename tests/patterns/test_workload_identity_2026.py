@@ -207,7 +207,7 @@ def test_snapshot(app_stack: Any, json_snapshot: SnapshotAssertion) -> None:
                 branches=["m"],
                 job_workflow_refs=["acme/*/.github/workflows/d.yml@refs/heads/main"],
             ),
-            "IAMR-WI-016",
+            "IAMR-OIDC-009",
         ),
         (
             GitHubActions(
@@ -230,7 +230,7 @@ def test_snapshot(app_stack: Any, json_snapshot: SnapshotAssertion) -> None:
             GitHubActions(
                 owner="a", repo="b", branches=["m"], host="ghe.example.com", repository_id=1
             ),
-            "IAMR-WI-018",
+            "IAMR-OIDC-010",
         ),
         (
             GitHubActions(

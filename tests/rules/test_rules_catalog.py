@@ -16,7 +16,7 @@ from cdk_iam_roles.rules.catalog import render
 from cdk_iam_roles.rules.model import RuleInfo, TemplateRule
 
 ROOT = Path(__file__).resolve().parents[2]
-FAMILIES = ("TRUST", "OIDC", "MFA", "SIZE", "USE", "POL", "TAG", "DEPUTY", "ORG")
+FAMILIES = ("TRUST", "OIDC", "MFA", "SIZE", "USE", "POL", "TAG", "DEPUTY", "ORG", "RA")
 
 
 def test_rules_md_is_current() -> None:

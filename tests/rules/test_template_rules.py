@@ -113,6 +113,51 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]] | tuple[Any, ...]] = {
         roles_anywhere_trust(GOOD_ROLES_ANYWHERE),
         "Ra",
     ),
+    "IAMR-OIDC-008": (
+        github_trust(
+            {
+                **GOOD_GITHUB,
+                "ForAllValues:StringEquals": {
+                    f"{GITHUB}:job_workflow_ref": "acme/p/.github/workflows/d.yml@refs/heads/main"
+                },
+            }
+        ),
+        github_trust(
+            {
+                "StringEquals": {
+                    **GOOD_GITHUB["StringEquals"],
+                    f"{GITHUB}:job_workflow_ref": "acme/p/.github/workflows/d.yml@refs/heads/main",
+                }
+            }
+        ),
+        "Gh",
+    ),
+    "IAMR-OIDC-009": (
+        github_trust(
+            {
+                **GOOD_GITHUB,
+                "StringLike": {f"{GITHUB}:job_workflow_ref": "acme/*/.github/workflows/d.yml@*"},
+            }
+        ),
+        github_trust(
+            {
+                **GOOD_GITHUB,
+                "StringLike": {
+                    f"{GITHUB}:job_workflow_ref": "acme/p/.github/workflows/d.yml@refs/tags/*"
+                },
+            }
+        ),
+        "Gh",
+    ),
+    "IAMR-OIDC-010": (
+        github_trust(
+            {"StringEquals": {**GOOD_GITHUB["StringEquals"], f"{GITHUB}:repository_owner": "acme"}}
+        ),
+        github_trust(
+            {"StringEquals": {**GOOD_GITHUB["StringEquals"], f"{GITHUB}:repository_id": "123"}}
+        ),
+        "Gh",
+    ),
     "IAMR-OIDC-007": (
         github_trust(
             {

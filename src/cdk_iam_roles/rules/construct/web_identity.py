@@ -201,18 +201,15 @@ GITHUB_ISSUER_INVALID = RuleInfo(
     severity=Severity.ERROR,
     what=(
         "enterprise_slug is a GitHub enterprise slug and host a GitHub Enterprise Server host "
-        "name; at most one of them is given, and provider-key arguments are used only with "
-        "the issuers AWS STS reads them for."
+        "name, and at most one of them is given."
     ),
     why=(
-        "The issuer decides the provider ARN and the condition-key prefix; AWS STS documents "
-        "the GitHub provider keys for token.actions.githubusercontent.com only, so a "
-        "condition on them under another issuer never matches."
+        "The issuer decides the provider ARN and the condition-key prefix; a wrong one never "
+        "matches the token."
     ),
     fix=(
         "Pass enterprise_slug='acme' for Enterprise Cloud's unique issuer, or "
-        "host='ghe.example.com' for Enterprise Server, not both; pin by subject there "
-        "instead of provider keys."
+        "host='ghe.example.com' for Enterprise Server, not both."
     ),
     doc=_GITHUB_OIDC,
 )

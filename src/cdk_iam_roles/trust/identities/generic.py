@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cdk_iam_roles.errors import Problem
+from cdk_iam_roles.rules.checks import web_identity_no_forallvalues_on_claims as forall_rule
+from cdk_iam_roles.rules.checks import web_identity_provider_key_sent as provider_key_rule
 from cdk_iam_roles.rules.construct import web_identity as rules
 from cdk_iam_roles.trust.identities._common import (
     _audience_problems,
@@ -16,6 +18,7 @@ from cdk_iam_roles.trust.identities._common import (
     _unique,
 )
 from cdk_iam_roles.trust.identities.base import Identity, OidcClaims, check_issuer_url, issuer_host
+from cdk_iam_roles.trust.provider_keys import provider_key_issue
 from cdk_iam_roles.trust.tokens import is_token
 
 _OPERATORS = frozenset(
@@ -97,6 +100,16 @@ class GenericOidc(Identity):
         found: list[Problem] = []
         prefix = issuer_host(self.issuer) if isinstance(self.issuer, str) else ""
         for operator, block in extra.items():
+            if isinstance(operator, str) and operator.startswith("ForAllValues:"):
+                found.append(
+                    forall_rule.INFO.problem(
+                        arg,
+                        "must not use ForAllValues: on a token claim (true when the claim "
+                        "is absent)",
+                        operator,
+                    )
+                )
+                continue
             if operator not in _OPERATORS:
                 found.append(
                     rules.EXTRA_CONDITIONS_INVALID.problem(
@@ -126,6 +139,13 @@ class GenericOidc(Identity):
                             "must not restate aud or sub (use audiences and subjects)",
                             key,
                         )
+                    )
+                    continue
+                claim = key[len(prefix) + 1 :] if key.startswith(f"{prefix}:") else None
+                unsent = provider_key_issue(prefix, claim) if claim and prefix else None
+                if unsent is not None and not is_token(prefix):
+                    found.append(
+                        provider_key_rule.INFO.problem(f"{arg}[{operator!r}]", unsent, key)
                     )
                     continue
                 values, bad = _strings(value)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from cdk_iam_roles.errors import Problem
+from cdk_iam_roles.rules.checks import web_identity_provider_key_sent as provider_key_rule
+from cdk_iam_roles.rules.checks import web_identity_workflow_ref_bounded as workflow_rule
 from cdk_iam_roles.rules.construct import web_identity as rules
 from cdk_iam_roles.rules.model import RuleInfo
 from cdk_iam_roles.trust.identities._common import (
@@ -19,7 +21,7 @@ from cdk_iam_roles.trust.identities._common import (
     _unique,
 )
 from cdk_iam_roles.trust.identities.base import Identity, OidcClaims, issuer_host
-from cdk_iam_roles.trust.provider_keys import GITHUB_HOST
+from cdk_iam_roles.trust.provider_keys import GITHUB_HOST, workflow_ref_pattern_issue
 from cdk_iam_roles.trust.tokens import is_token
 
 # GitHub's OIDC issuer and the audience the AWS credentials action requests.
@@ -219,7 +221,11 @@ class GitHubActions(Identity):
             if _numeric_id(item) is None:
                 found.append(invalid.problem(f"{me}.actor_ids", "must be positive integers", item))
         for item in self._sequence("job_workflow_refs", self.job_workflow_refs, found):
-            if not isinstance(item, str) or not (is_token(item) or _WORKFLOW_REF.fullmatch(item)):
+            escape = workflow_ref_pattern_issue(item) if isinstance(item, str) else None
+            if escape is not None and not is_token(item):
+                # The template rule's judge and ID: a glob that reaches another repository.
+                found.append(workflow_rule.INFO.problem(f"{me}.job_workflow_refs", escape, item))
+            elif not isinstance(item, str) or not (is_token(item) or _WORKFLOW_REF.fullmatch(item)):
                 found.append(
                     invalid.problem(
                         f"{me}.job_workflow_refs",
@@ -297,7 +303,7 @@ class GitHubActions(Identity):
             )
         if (slug is not None or host is not None) and self._provider_conditions():
             found.append(
-                invalid.problem(
+                provider_key_rule.INFO.problem(
                     f"{me}.enterprise_slug" if slug is not None else f"{me}.host",
                     "cannot be combined with repository_id, job_workflow_refs, refs or "
                     "actor_ids: AWS STS documents those keys for "
