@@ -135,8 +135,9 @@ class TrustStatements:
 def native_principal(statements: Sequence[Statement]) -> iam.IPrincipal | None:
     """A CDK principal that renders exactly ``statements``, when one exists.
 
-    The common single-statement trusts (one service, one federated provider) map to
-    ``ServicePrincipal``/``FederatedPrincipal`` with their conditions, which costs the
+    The common single-statement trusts (one service, one federated provider, one
+    principal ARN) map to ``ServicePrincipal``/``FederatedPrincipal``/``ArnPrincipal``
+    with their conditions, which costs the
     same jsii calls as hand-written code; anything else goes through
     :class:`TrustStatements`. A test checks that the synthesized trust equals the
     statements either way.
@@ -164,6 +165,12 @@ def native_principal(statements: Sequence[Statement]) -> iam.IPrincipal | None:
         return None
     if kind == "Federated" and len(actions) == 1:
         return iam.FederatedPrincipal(value, conditions or {}, actions[0])
+    if kind == "AWS" and actions == ["sts:AssumeRole"] and value.startswith("arn:"):
+        # One principal ARN (a cross-account trust): ArnPrincipal renders the ARN as
+        # written; its conditions go through PrincipalWithConditions, two jsii calls
+        # instead of a callback from the role into TrustStatements.
+        arn = iam.ArnPrincipal(value)
+        return arn.with_conditions(conditions) if conditions else arn
     return None
 
 

@@ -272,7 +272,7 @@ class CrossAccountRole(PatternRole):
             )
         tag_keys = _check_tag_keys(bag, allow_session_tags, session_tag_keys)
         check_common(bag, role_name=role_name, path=path, max_session_duration=max_session_duration)
-        bag.raise_if_any(construct_path(scope, construct_id))
+        bag.raise_if_any(lambda: construct_path(scope, construct_id))
 
         stack = stack_facts(scope).stack
         root_partition = partition if partition is not None else stack.partition

@@ -107,7 +107,7 @@ class RolesAnywhereRole(PatternRole):
             max_session_duration=max_session_duration,
             description=description,
         )
-        bag.raise_if_any(construct_path(scope, construct_id))
+        bag.raise_if_any(lambda: construct_path(scope, construct_id))
         subject = dict(certificate_subject or {})
         issuer = dict(certificate_issuer or {})
         san = dict(certificate_san or {})

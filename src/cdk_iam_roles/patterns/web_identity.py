@@ -107,7 +107,7 @@ class WebIdentityRole(PatternRole):
         if claims is not None:
             bag.extend(_provider_problems(provider, claims, stack))
         check_common(bag, role_name=role_name, path=path, max_session_duration=max_session_duration)
-        bag.raise_if_any(construct_path(scope, construct_id))
+        bag.raise_if_any(lambda: construct_path(scope, construct_id))
         assert claims is not None
         assert isinstance(identity, Identity)
 
