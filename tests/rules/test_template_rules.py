@@ -158,6 +158,28 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]] | tuple[Any, ...]] = {
         ),
         "Gh",
     ),
+    "IAMR-OIDC-011": (
+        github_trust(
+            {
+                "StringEquals": {
+                    f"{GITHUB}:aud": "sts.amazonaws.com",
+                    f"{GITHUB}:sub": [
+                        "repo:acme@11/shop@123:ref:refs/heads/main",
+                        "repo:acme/shop:ref:refs/heads/main",
+                    ],
+                }
+            }
+        ),
+        github_trust(
+            {
+                "StringEquals": {
+                    f"{GITHUB}:aud": "sts.amazonaws.com",
+                    f"{GITHUB}:sub": "repo:acme@11/shop@123:ref:refs/heads/main",
+                }
+            }
+        ),
+        "Gh",
+    ),
     "IAMR-OIDC-007": (
         github_trust(
             {
