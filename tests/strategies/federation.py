@@ -171,6 +171,36 @@ def bad_identities(draw: st.DrawFn) -> tuple[Identity, str]:
             "IAMR-WI-007",
         ),
         (GenericOidc(issuer=draw(ISSUERS), audiences=["a"], subjects=["*"]), "IAMR-OIDC-003"),
+        (
+            GenericOidc(issuer=draw(ISSUERS), audiences=["a"], subjects=[f"{k8s}@*/x@*:*"]),
+            "IAMR-OIDC-007",
+        ),
+        (
+            GitHubActions(
+                owner=owner, repo=repo, branches=[branch], repository_id=draw(_WILDCARDS)
+            ),
+            "IAMR-WI-016",
+        ),
+        (
+            GitHubActions(
+                owner=owner,
+                repo=repo,
+                branches=[branch],
+                job_workflow_refs=[f"{owner}/*/.github/workflows/d.yml@refs/heads/main"],
+            ),
+            "IAMR-OIDC-009",
+        ),
+        (
+            CircleCI(organization_id=draw(UUIDS), project_ids=[draw(_WILDCARDS)]),
+            "IAMR-WI-019",
+        ),
+        (
+            BitbucketPipelines(
+                workspace=k8s, workspace_uuid=draw(_WILDCARDS), repository_uuids=[draw(UUIDS)]
+            ),
+            "IAMR-WI-019",
+        ),
+        (Buildkite(organization=k8s, pipelines=[draw(_WILDCARDS)]), "IAMR-WI-019"),
     ]
     return draw(st.sampled_from(options))
 
