@@ -79,3 +79,40 @@ def test_each_provider_key_is_named_in_the_cause(
     (cause,) = [c for c in result.causes if c.code == code]
     assert words in cause.message
     assert f"{GH}:{claim}" in cause.message
+
+
+def test_roles_anywhere_certificate_cause() -> None:
+    from cdk_iam_roles.trust.roles_anywhere import roles_anywhere_statement
+
+    anchor = "arn:aws:rolesanywhere:eu-west-1:111111111111:trust-anchor/" + (
+        "0f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b"
+    )
+    statement = roles_anywhere_statement([anchor], {"CN": "build-01"}, {}, {})
+    tpl = {
+        "Resources": {
+            "Builder": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "RoleName": "builder",
+                    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [statement]},
+                },
+            }
+        }
+    }
+    app = load_app(tpl, account="111111111111", region="eu-west-1")
+    context = {"aws:SourceArn": anchor, "aws:PrincipalTag/x509Subject/CN": "build-02"}
+    result = explain_assume(
+        app, find_role(app, "builder"), Caller("rolesanywhere.amazonaws.com", context=context)
+    )
+    assert not result.allowed
+    (cause,) = [c for c in result.causes if c.code == "certificate-wrong"]
+    assert "x509Subject/CN is 'build-02'" in cause.message
+    ok = explain_assume(
+        app,
+        find_role(app, "builder"),
+        Caller(
+            "rolesanywhere.amazonaws.com",
+            context={**context, "aws:PrincipalTag/x509Subject/CN": "build-01"},
+        ),
+    )
+    assert ok.allowed

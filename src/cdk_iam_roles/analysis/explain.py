@@ -644,6 +644,20 @@ def _condition_causes(failures: Sequence[ConditionFailure], who: _Resolved) -> l
                 f"{what}: the token's {claim} is {actual}, the trust pins {expected} "
                 f"({failure.key})",
             )
+        elif key.startswith("aws:principaltag/x509"):
+            # IAM Roles Anywhere maps the certificate to these tags.
+            # https://docs.aws.amazon.com/rolesanywhere/latest/userguide/trust-model.html
+            actual = "absent" if failure.actual is None else repr(failure.actual[0])
+            field = failure.key.split("/", 1)[1]
+            code, message = (
+                "certificate-wrong",
+                f"the certificate is not the pinned one: its {field} is {actual}, the trust "
+                f"pins {expected} (IAM Roles Anywhere)",
+            )
+            fix = (
+                "Use the certificate the trust names, or simulate it: "
+                f"--context {failure.key}=VALUE."
+            )
         elif key.endswith(":aud") and who.kind == "web":
             code, message = (
                 "oidc-audience-wrong",
