@@ -1,9 +1,18 @@
 """Synth cost of the patterns against hand-written ``aws_iam`` code for the same roles.
 
-Builds N roles (Lambda, Step Functions with a source ARN, ECS tasks, EC2 with an
-instance profile) once with :class:`ServiceRole` and once with plain ``iam.Role`` code
-that synthesizes the same trust, alternating the two in one process so both see the same
-machine state, and prints the ratio of the medians. Target: at most 1.05.
+Two sets, each built once with the patterns and once with plain ``iam.Role`` code that
+synthesizes the same template (checked before timing), alternating the two in one
+process so both see the same machine state; it prints the ratio of the medians:
+
+* service roles: N roles (Lambda, Step Functions with a source ARN, ECS tasks, EC2 with an
+  instance profile) with :class:`ServiceRole`;
+* mixed (issue 12): ECS task roles, third-party cross-account roles and GitHub Actions
+  roles, a third each, with ServiceRole, CrossAccountRole and WebIdentityRole.
+
+It also prints the construction time of one CrossAccountRole against the equivalent
+``iam.Role`` and the jsii messages each sends (construction cost is dominated by the round
+trips to Node; the message count is stable where wall time on a loaded machine is not).
+Target: ratios at most 1.05.
 
 Run: ``make bench`` or ``.venv/bin/python benchmarks/bench_synth.py [N] [ROUNDS]``.
 """
@@ -17,6 +26,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("JSII_NODE", str(ROOT / ".venv" / "bin" / "node"))
@@ -25,7 +35,12 @@ os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
 import aws_cdk as cdk  # noqa: E402
 from aws_cdk import aws_iam as iam  # noqa: E402
 
-from cdk_iam_roles import ServiceRole  # noqa: E402
+from cdk_iam_roles import (  # noqa: E402
+    CrossAccountRole,
+    GitHubActions,
+    ServiceRole,
+    WebIdentityRole,
+)
 
 ACCOUNT, REGION = "111111111111", "us-east-1"
 KINDS = ("lambda", "states", "ecs", "ec2")
@@ -108,30 +123,162 @@ def hand_written(n: int) -> dict[str, object]:
     return dict(app.synth().get_stack_by_name("Bench").template)
 
 
+GITHUB = "token.actions.githubusercontent.com"
+VENDOR = "arn:aws:iam::222222222222:role/vendor-integration"
+
+
+def mixed_patterns(n: int) -> dict[str, object]:
+    stack = _stack()
+    for i in range(n):
+        if i % 3 == 0:
+            ServiceRole(stack, f"R{i}", service="ecs-tasks.amazonaws.com")
+        elif i % 3 == 1:
+            CrossAccountRole(
+                stack,
+                f"R{i}",
+                trusted_principals=[VENDOR],
+                third_party=True,
+                external_ids=[f"vendor-{i}"],
+            )
+        else:
+            WebIdentityRole(
+                stack,
+                f"R{i}",
+                identity=GitHubActions(owner="acme", repo=f"app{i}", branches=["main"]),
+            )
+    app = stack.node.root
+    assert isinstance(app, cdk.App)
+    return dict(app.synth().get_stack_by_name("Bench").template)
+
+
+def mixed_hand_written(n: int) -> dict[str, object]:
+    stack = _stack()
+    provider = f"arn:{cdk.Aws.PARTITION}:iam::{ACCOUNT}:oidc-provider/{GITHUB}"
+    for i in range(n):
+        if i % 3 == 0:
+            iam.Role(
+                stack,
+                f"R{i}",
+                assumed_by=iam.ServicePrincipal(
+                    "ecs-tasks.amazonaws.com",
+                    conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
+                ),
+            )
+        elif i % 3 == 1:
+            iam.Role(
+                stack, f"R{i}", assumed_by=iam.ArnPrincipal(VENDOR), external_ids=[f"vendor-{i}"]
+            )
+        else:
+            iam.Role(
+                stack,
+                f"R{i}",
+                assumed_by=iam.WebIdentityPrincipal(
+                    provider,
+                    conditions={
+                        "StringEquals": {
+                            f"{GITHUB}:aud": "sts.amazonaws.com",
+                            f"{GITHUB}:sub": f"repo:acme/app{i}:ref:refs/heads/main",
+                        }
+                    },
+                ),
+            )
+    app = stack.node.root
+    assert isinstance(app, cdk.App)
+    return dict(app.synth().get_stack_by_name("Bench").template)
+
+
+def _counted(work: Callable[[], object]) -> int:
+    """How many jsii messages ``work`` sends to Node."""
+    from jsii._kernel.providers import process
+
+    count = [0]
+    original = process._NodeProcess.send
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        count[0] += 1
+        return original(self, *args, **kwargs)
+
+    process._NodeProcess.send = counting  # type: ignore[method-assign]
+    try:
+        work()
+    finally:
+        process._NodeProcess.send = original  # type: ignore[method-assign]
+    return count[0]
+
+
+def _messages(build: Callable[[cdk.Stack, str], object], n: int = 10) -> float:
+    """jsii messages per construct built by ``build`` (after one warm-up)."""
+    stack = _stack()
+    build(stack, "Warm")
+    return _counted(lambda: [build(stack, f"C{i}") for i in range(n)]) / n
+
+
+def _construct_time(build: Callable[[cdk.Stack, str], object], n: int) -> float:
+    stack = _stack()
+    start = time.perf_counter()
+    for i in range(n):
+        build(stack, f"C{i}")
+    return time.perf_counter() - start
+
+
+def _cross_account(stack: cdk.Stack, cid: str) -> object:
+    return CrossAccountRole(
+        stack, cid, trusted_principals=[VENDOR], third_party=True, external_ids=["vendor-1"]
+    )
+
+
+def _cross_account_by_hand(stack: cdk.Stack, cid: str) -> object:
+    return iam.Role(stack, cid, assumed_by=iam.ArnPrincipal(VENDOR), external_ids=["vendor-1"])
+
+
 def _time(build: Callable[[int], dict[str, object]], n: int) -> float:
     start = time.perf_counter()
     build(n)
     return time.perf_counter() - start
 
 
-def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 7
+def _compare(
+    name: str,
+    ours_build: Callable[[int], dict[str, object]],
+    theirs_build: Callable[[int], dict[str, object]],
+    n: int,
+    rounds: int,
+) -> None:
     # Same output, or the comparison means nothing.
-    a = json.dumps(with_patterns(8)["Resources"], sort_keys=True)
-    b = json.dumps(hand_written(8)["Resources"], sort_keys=True)
+    a = json.dumps(ours_build(9)["Resources"], sort_keys=True)
+    b = json.dumps(theirs_build(9)["Resources"], sort_keys=True)
     if a != b:
-        raise SystemExit("the two builds do not synthesize the same template")
-    with_patterns(n), hand_written(n)  # warm up jsii and the CDK module
+        raise SystemExit(f"{name}: the two builds do not synthesize the same template")
+    ours_build(n), theirs_build(n)  # warm up jsii and the CDK module
     ours, theirs = [], []
     for _ in range(rounds):
-        ours.append(_time(with_patterns, n))
-        theirs.append(_time(hand_written, n))
+        ours.append(_time(ours_build, n))
+        theirs.append(_time(theirs_build, n))
     mo, mt = statistics.median(ours), statistics.median(theirs)
-    print(f"roles per app: {n}, rounds: {rounds}")
-    print(f"patterns:     median {mo:.3f} s")
-    print(f"hand-written: median {mt:.3f} s")
-    print(f"ratio patterns / hand-written: {mo / mt:.3f} (target <= 1.05)")
+    print(f"[{name}] roles per app: {n}, rounds: {rounds}")
+    print(f"[{name}] patterns:     median {mo:.3f} s")
+    print(f"[{name}] hand-written: median {mt:.3f} s")
+    print(f"[{name}] ratio patterns / hand-written: {mo / mt:.3f} (target <= 1.05)")
+    ours_messages = _counted(lambda: ours_build(n))
+    theirs_messages = _counted(lambda: theirs_build(n))
+    print(
+        f"[{name}] jsii messages: patterns {ours_messages}, hand-written {theirs_messages} "
+        f"(ratio {ours_messages / theirs_messages:.3f}; stable where wall time is not)"
+    )
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 150
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 7
+    _compare("service roles", with_patterns, hand_written, n, rounds)
+    _compare("mixed", mixed_patterns, mixed_hand_written, n, rounds)
+    ours = statistics.median(_construct_time(_cross_account, 100) for _ in range(rounds))
+    theirs = statistics.median(_construct_time(_cross_account_by_hand, 100) for _ in range(rounds))
+    print(
+        f"[CrossAccountRole] construction of 100: {ours:.3f} s, iam.Role: {theirs:.3f} s, "
+        f"ratio {ours / theirs:.2f}; jsii messages per role: "
+        f"{_messages(_cross_account):.0f} vs {_messages(_cross_account_by_hand):.0f}"
+    )
 
 
 if __name__ == "__main__":

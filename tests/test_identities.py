@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import doctest
+import importlib
+import pkgutil
 import subprocess
 import sys
 from typing import Any
@@ -376,7 +378,9 @@ def test_terraform_one_phase_and_own_hostname() -> None:
         ({"project": "*"}, ["IAMR-WI-003"]),
         ({"workspace": "prod-*"}, ["IAMR-WI-003"]),
         ({"workspace": "a:b"}, ["IAMR-WI-002"]),
-        ({"project": " lead"}, ["IAMR-WI-002"]),
+        ({"project": " lead"}, ["IAMR-ROLE-008"]),
+        ({"project": "lead-"}, []),
+        ({"project": "a&b"}, ["IAMR-WI-002"]),
         ({"run_phase": "destroy"}, ["IAMR-WI-015"]),
     ],
 )
@@ -420,8 +424,10 @@ def test_generic_renders_exact_and_pattern_subjects_and_extra_conditions() -> No
         ({"audiences": []}, ["IAMR-WI-007"]),
         ({"audiences": ["*"]}, ["IAMR-WI-007"]),
         ({"subjects": []}, ["IAMR-WI-004"]),
-        ({"subjects": ["*"]}, ["IAMR-WI-005"]),
-        ({"subjects": ["svc*"]}, ["IAMR-WI-005"]),
+        ({"subjects": ["*"]}, ["IAMR-OIDC-003"]),
+        ({"subjects": ["svc*"]}, ["IAMR-OIDC-003"]),
+        ({"subjects": ["repo:*"]}, ["IAMR-OIDC-003"]),
+        ({"subjects": ["repo:acme@*/app@*:*"]}, ["IAMR-OIDC-007"]),
         ({"subjects": ["svc:?"]}, ["IAMR-WI-005"]),
         ({"extra_conditions": {"Bool": {"k": "true"}}}, ["IAMR-WI-014"]),
         ({"extra_conditions": {"StringEquals": {"k": "*"}}}, ["IAMR-WI-014"]),
@@ -457,9 +463,13 @@ def test_issuer_url_check(url: str, ok: bool) -> None:
 
 
 def test_module_doctests_pass() -> None:
-    result = doctest.testmod(identities)
-    assert result.attempted > 5
-    assert result.failed == 0
+    modules = [identities] + [
+        importlib.import_module(f"{identities.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(identities.__path__)
+    ]
+    results = [doctest.testmod(module) for module in modules]
+    assert sum(r.attempted for r in results) > 5
+    assert sum(r.failed for r in results) == 0
 
 
 def test_identities_module_never_loads_the_cdk() -> None:

@@ -10,7 +10,10 @@ import pytest
 import cdk_iam_roles
 
 EXPECTED = [
+    "BitbucketPipelines",
+    "Buildkite",
     "CdkIamRolesError",
+    "CircleCI",
     "CognitoIdentityPool",
     "CrossAccountRole",
     "EksServiceAccount",
@@ -25,6 +28,7 @@ EXPECTED = [
     "OrgStandard",
     "Problem",
     "RoleConfigError",
+    "RolesAnywhereRole",
     "ServiceLinkedRole",
     "ServiceRole",
     "TerraformCloud",

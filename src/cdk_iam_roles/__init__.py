@@ -22,12 +22,16 @@ if TYPE_CHECKING:
     from cdk_iam_roles.patterns.cross_account import CrossAccountRole
     from cdk_iam_roles.patterns.elevated_user import ElevatedUserRole, identity_center_role_arn
     from cdk_iam_roles.patterns.federated import FederatedRole
+    from cdk_iam_roles.patterns.roles_anywhere import RolesAnywhereRole
     from cdk_iam_roles.patterns.service import ServiceRole
     from cdk_iam_roles.patterns.service_linked import ServiceLinkedRole
     from cdk_iam_roles.patterns.web_identity import WebIdentityRole, oidc_provider_for
     from cdk_iam_roles.plugin import IamRolesPlugin
     from cdk_iam_roles.rules.org import OrgStandard
     from cdk_iam_roles.trust.identities import (
+        BitbucketPipelines,
+        Buildkite,
+        CircleCI,
         CognitoIdentityPool,
         EksServiceAccount,
         GenericOidc,
@@ -40,6 +44,9 @@ __version__ = "0.1.0"
 
 # Public name -> module that defines it (imported on first attribute access).
 _LAZY: dict[str, str] = {
+    "BitbucketPipelines": "cdk_iam_roles.trust.identities",
+    "Buildkite": "cdk_iam_roles.trust.identities",
+    "CircleCI": "cdk_iam_roles.trust.identities",
     "CognitoIdentityPool": "cdk_iam_roles.trust.identities",
     "CrossAccountRole": "cdk_iam_roles.patterns.cross_account",
     "EksServiceAccount": "cdk_iam_roles.trust.identities",
@@ -51,6 +58,7 @@ _LAZY: dict[str, str] = {
     "IamRolesPlugin": "cdk_iam_roles.plugin",
     "OrgRoleRollout": "cdk_iam_roles.org.rollout",
     "OrgStandard": "cdk_iam_roles.rules.org",
+    "RolesAnywhereRole": "cdk_iam_roles.patterns.roles_anywhere",
     "ServiceLinkedRole": "cdk_iam_roles.patterns.service_linked",
     "ServiceRole": "cdk_iam_roles.patterns.service",
     "TerraformCloud": "cdk_iam_roles.trust.identities",
@@ -60,7 +68,10 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "BitbucketPipelines",
+    "Buildkite",
     "CdkIamRolesError",
+    "CircleCI",
     "CognitoIdentityPool",
     "CrossAccountRole",
     "EksServiceAccount",
@@ -75,6 +86,7 @@ __all__ = [
     "OrgStandard",
     "Problem",
     "RoleConfigError",
+    "RolesAnywhereRole",
     "ServiceLinkedRole",
     "ServiceRole",
     "TerraformCloud",

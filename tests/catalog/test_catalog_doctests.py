@@ -12,6 +12,7 @@ MODULES = [
     "cdk_iam_roles.catalog.model",
     "cdk_iam_roles.catalog.render",
     "cdk_iam_roles.catalog.profiles",
+    "cdk_iam_roles.catalog._words_workload",
 ]
 
 

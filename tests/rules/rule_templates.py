@@ -66,3 +66,22 @@ GOOD_GITHUB = {
         f"{GITHUB}:sub": "repo:acme/app:ref:refs/heads/main",
     }
 }
+
+
+RA_ANCHOR = (
+    f"arn:aws:rolesanywhere:us-east-1:{ACCOUNT}:trust-anchor/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+)
+RA_ACTIONS = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]
+
+
+def roles_anywhere_trust(condition: dict[str, Any] | None) -> dict[str, Any]:
+    """A template whose one role trusts IAM Roles Anywhere with ``condition``."""
+    return template(
+        Ra=role(statement({"Service": "rolesanywhere.amazonaws.com"}, RA_ACTIONS, condition))
+    )
+
+
+GOOD_ROLES_ANYWHERE = {
+    "ArnEquals": {"aws:SourceArn": RA_ANCHOR},
+    "StringEquals": {"aws:PrincipalTag/x509Subject/CN": "build-01"},
+}

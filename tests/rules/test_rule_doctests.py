@@ -17,6 +17,8 @@ MODULES = [
     "cdk_iam_roles.rules.global_keys",
     "cdk_iam_roles.rules.org",
     "cdk_iam_roles.rules.service_roles",
+    "cdk_iam_roles.trust.provider_keys",
+    "cdk_iam_roles.trust.subjects",
 ]
 
 

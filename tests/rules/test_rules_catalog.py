@@ -29,6 +29,7 @@ FAMILIES = (
     "DOC",
     "SAML",
     "SET",
+    "RA",
 )
 
 

@@ -17,10 +17,13 @@ from rule_templates import (
     GITHUB,
     GITHUB_PROVIDER,
     GOOD_GITHUB,
+    GOOD_ROLES_ANYWHERE,
+    RA_ANCHOR,
     SAML_PROVIDER,
     findings,
     github_trust,
     role,
+    roles_anywhere_trust,
     statement,
     template,
 )
@@ -156,6 +159,98 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]] | tuple[Any, ...]] = {
     "IAMR-OIDC-002": (
         github_trust({"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"}}),
         github_trust(GOOD_GITHUB),
+        "Gh",
+    ),
+    "IAMR-RA-001": (
+        roles_anywhere_trust({"StringEquals": {"aws:PrincipalTag/x509Subject/CN": "build-01"}}),
+        roles_anywhere_trust(GOOD_ROLES_ANYWHERE),
+        "Ra",
+    ),
+    "IAMR-RA-002": (
+        roles_anywhere_trust({"ArnEquals": {"aws:SourceArn": RA_ANCHOR}}),
+        roles_anywhere_trust(GOOD_ROLES_ANYWHERE),
+        "Ra",
+    ),
+    "IAMR-OIDC-008": (
+        github_trust(
+            {
+                **GOOD_GITHUB,
+                "ForAllValues:StringEquals": {
+                    f"{GITHUB}:job_workflow_ref": "acme/p/.github/workflows/d.yml@refs/heads/main"
+                },
+            }
+        ),
+        github_trust(
+            {
+                "StringEquals": {
+                    **GOOD_GITHUB["StringEquals"],
+                    f"{GITHUB}:job_workflow_ref": "acme/p/.github/workflows/d.yml@refs/heads/main",
+                }
+            }
+        ),
+        "Gh",
+    ),
+    "IAMR-OIDC-009": (
+        github_trust(
+            {
+                **GOOD_GITHUB,
+                "StringLike": {f"{GITHUB}:job_workflow_ref": "acme/*/.github/workflows/d.yml@*"},
+            }
+        ),
+        github_trust(
+            {
+                **GOOD_GITHUB,
+                "StringLike": {
+                    f"{GITHUB}:job_workflow_ref": "acme/p/.github/workflows/d.yml@refs/tags/*"
+                },
+            }
+        ),
+        "Gh",
+    ),
+    "IAMR-OIDC-010": (
+        github_trust(
+            {"StringEquals": {**GOOD_GITHUB["StringEquals"], f"{GITHUB}:repository_owner": "acme"}}
+        ),
+        github_trust(
+            {"StringEquals": {**GOOD_GITHUB["StringEquals"], f"{GITHUB}:repository_id": "123"}}
+        ),
+        "Gh",
+    ),
+    "IAMR-OIDC-011": (
+        github_trust(
+            {
+                "StringEquals": {
+                    f"{GITHUB}:aud": "sts.amazonaws.com",
+                    f"{GITHUB}:sub": [
+                        "repo:acme@11/shop@123:ref:refs/heads/main",
+                        "repo:acme/shop:ref:refs/heads/main",
+                    ],
+                }
+            }
+        ),
+        github_trust(
+            {
+                "StringEquals": {
+                    f"{GITHUB}:aud": "sts.amazonaws.com",
+                    f"{GITHUB}:sub": "repo:acme@11/shop@123:ref:refs/heads/main",
+                }
+            }
+        ),
+        "Gh",
+    ),
+    "IAMR-OIDC-007": (
+        github_trust(
+            {
+                "StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"},
+                "StringLike": {f"{GITHUB}:sub": "repo:acme@*/app@*:environment:prod"},
+            }
+        ),
+        github_trust(
+            {
+                "StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"},
+                "StringLike": {f"{GITHUB}:sub": "repo:acme@1/app@2:ref:refs/heads/release/*"},
+            }
+        ),
         "Gh",
     ),
     "IAMR-OIDC-003": (
@@ -903,3 +998,28 @@ def test_saml_provider_of_the_template_is_recognised() -> None:
         R=role(statement({"Federated": {"Ref": "Idp"}}, ["sts:AssumeRoleWithSAML"])),
     )
     assert [f.logical_id for f in findings(tpl, "IAMR-SAML-001")] == ["R"]
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ({"ArnLike": {"aws:SourceArn": RA_ANCHOR[:-36] + "*"}}, ["IAMR-RA-001"]),
+        ({"ArnEqualsIfExists": {"aws:SourceArn": RA_ANCHOR}}, ["IAMR-RA-001"]),
+        ({"StringLike": {"aws:PrincipalTag/x509Subject/CN": "*"}}, ["IAMR-RA-002"]),
+        ({"StringEqualsIfExists": {"aws:PrincipalTag/x509Subject/CN": "a"}}, ["IAMR-RA-002"]),
+    ],
+)
+def test_roles_anywhere_pins_that_pin_nothing(
+    condition: dict[str, Any], expected: list[str]
+) -> None:
+    merged = copy.deepcopy(GOOD_ROLES_ANYWHERE)
+    for operator, block in condition.items():
+        for key in block:
+            for existing in merged.values():
+                existing.pop(key, None)
+        merged.setdefault(operator, {}).update(block)
+    merged = {k: v for k, v in merged.items() if v}
+    ids = sorted(
+        {f.rule_id for f in findings(roles_anywhere_trust(merged))} & {"IAMR-RA-001", "IAMR-RA-002"}
+    )
+    assert ids == expected

@@ -7,6 +7,9 @@ from typing import Any
 from hypothesis import strategies as st
 
 from cdk_iam_roles.trust.identities import (
+    BitbucketPipelines,
+    Buildkite,
+    CircleCI,
     CognitoIdentityPool,
     EksServiceAccount,
     GenericOidc,
@@ -71,6 +74,9 @@ def gitlab_identities(draw: st.DrawFn) -> GitLabCI:
     return GitLabCI(project_path=path, branches=branches, tags=tags)
 
 
+UUIDS = st.uuids().map(str)
+SLUGS = st.from_regex(r"\A[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?\Z")
+
 VALID_IDENTITIES: st.SearchStrategy[Identity] = st.one_of(
     github_identities(),
     gitlab_identities(),
@@ -88,6 +94,24 @@ VALID_IDENTITIES: st.SearchStrategy[Identity] = st.one_of(
         issuer=ISSUERS,
         audiences=st.lists(st.from_regex(r"\A[a-z0-9-]{1,12}\Z"), min_size=1, max_size=2),
         subjects=st.lists(SUBJECTS, min_size=1, max_size=3),
+    ),
+    st.builds(
+        CircleCI,
+        organization_id=UUIDS,
+        project_ids=st.lists(UUIDS, min_size=1, max_size=2, unique=True),
+        user_ids=st.one_of(st.none(), st.lists(UUIDS, min_size=1, max_size=2, unique=True)),
+    ),
+    st.builds(
+        BitbucketPipelines,
+        workspace=st.from_regex(r"\A[a-z0-9][a-z0-9_-]{0,12}\Z"),
+        workspace_uuid=UUIDS.map(lambda u: "{" + u + "}"),
+        repository_uuids=st.lists(UUIDS, min_size=1, max_size=2, unique=True),
+    ),
+    st.builds(
+        Buildkite,
+        organization=SLUGS,
+        pipelines=st.lists(SLUGS, min_size=1, max_size=2, unique=True),
+        branches=st.lists(REF_NAMES, max_size=2, unique=True),
     ),
 )
 
@@ -146,7 +170,37 @@ def bad_identities(draw: st.DrawFn) -> tuple[Identity, str]:
             GenericOidc(issuer=draw(ISSUERS), audiences=[draw(_WILDCARDS)], subjects=["s:1"]),
             "IAMR-WI-007",
         ),
-        (GenericOidc(issuer=draw(ISSUERS), audiences=["a"], subjects=["*"]), "IAMR-WI-005"),
+        (GenericOidc(issuer=draw(ISSUERS), audiences=["a"], subjects=["*"]), "IAMR-OIDC-003"),
+        (
+            GenericOidc(issuer=draw(ISSUERS), audiences=["a"], subjects=[f"{k8s}@*/x@*:*"]),
+            "IAMR-OIDC-007",
+        ),
+        (
+            GitHubActions(
+                owner=owner, repo=repo, branches=[branch], repository_id=draw(_WILDCARDS)
+            ),
+            "IAMR-WI-016",
+        ),
+        (
+            GitHubActions(
+                owner=owner,
+                repo=repo,
+                branches=[branch],
+                job_workflow_refs=[f"{owner}/*/.github/workflows/d.yml@refs/heads/main"],
+            ),
+            "IAMR-OIDC-009",
+        ),
+        (
+            CircleCI(organization_id=draw(UUIDS), project_ids=[draw(_WILDCARDS)]),
+            "IAMR-WI-019",
+        ),
+        (
+            BitbucketPipelines(
+                workspace=k8s, workspace_uuid=draw(_WILDCARDS), repository_uuids=[draw(UUIDS)]
+            ),
+            "IAMR-WI-019",
+        ),
+        (Buildkite(organization=k8s, pipelines=[draw(_WILDCARDS)]), "IAMR-WI-019"),
     ]
     return draw(st.sampled_from(options))
 

@@ -557,7 +557,8 @@ class GenericCase:
 _GENERIC_SUBJECTS = st.one_of(
     st.from_regex(r"\A[a-z]{1,8}:[A-Za-z0-9_.-]{1,12}\Z"),
     st.from_regex(r"\A[a-z]{1,8}:[a-z]{1,8}/\*\Z"),
-    st.from_regex(r"\A[a-z]{1,8}:\*\Z"),
+    # 'type:*' alone matches every subject of that type (IAMR-OIDC-003): pin a name first.
+    st.from_regex(r"\A[a-z]{1,8}:[a-z]{1,8}:\*\Z"),
 )
 
 

@@ -17,6 +17,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cdk_iam_roles.catalog._words_workload import (
+    ci_words,
+    github_words,
+    roles_anywhere_words,
+)
 from cdk_iam_roles.cfn import ResourceRef, Unknown
 
 __all__ = [
@@ -417,7 +422,13 @@ def _federated(value: Any, cond: _Conditions, resources: Mapping[str, Any]) -> t
         return "oidc", f"OIDC provider {display(value)}"
     subjects = cond.get(f"{issuer}:sub")
     audiences = cond.get(f"{issuer}:aud") or cond.get(f"{issuer}:azp")
-    return "oidc", _oidc_words(issuer, subjects, audiences)
+    ci = ci_words(issuer.lower(), subjects, audiences)
+    if ci is not None:
+        return "oidc", ci
+    words = _oidc_words(issuer, subjects, audiences)
+    if words.startswith("GitHub Actions"):
+        words = github_words(words, issuer, cond.get)
+    return "oidc", words
 
 
 def _saml_words(name: str, cond: _Conditions) -> str:
@@ -500,7 +511,9 @@ def describe_statement(statement: Mapping[str, Any], resources: Mapping[str, Any
                     kind, words = "unknown", display(value)
                 add(kind, display(value), words, _aws_qualifiers(cond))
             elif kind_key == "Service":
-                if isinstance(value, str):
+                if isinstance(value, str) and value.lower() == "rolesanywhere.amazonaws.com":
+                    add("service", value, roles_anywhere_words(cond.get))
+                elif isinstance(value, str):
                     add("service", value, f"AWS service {value}", _service_qualifiers(cond))
                 else:
                     add("unknown", display(value), f"AWS service {display(value)}")

@@ -70,6 +70,7 @@ PATTERNS: tuple[str, ...] = (
     "ElevatedUserRole",
     "WebIdentityRole",
     "FederatedRole",
+    "RolesAnywhereRole",
     HAND_WRITTEN,
 )
 # CloudFormation resource metadata a pattern may set to name itself exactly.
@@ -412,6 +413,8 @@ def infer_pattern(assumers: Sequence[Assumer], irregular: bool = False) -> str:
     if irregular or not assumers:
         return HAND_WRITTEN
     kinds = {a.kind for a in assumers}
+    if kinds == {"service"} and all(_roles_anywhere_shaped(a) for a in assumers):
+        return "RolesAnywhereRole"
     if kinds == {"service"}:
         return "ServiceRole" if all(_service_shaped(a) for a in assumers) else HAND_WRITTEN
     if kinds <= {"oidc", "cognito"}:
@@ -450,6 +453,16 @@ def _identity_center_shaped(assumer: Assumer) -> bool:
         for value in entry.values
     ]
     return bool(arns) and all(identity_center_permission_set(arn) for arn in arns)
+
+
+def _roles_anywhere_shaped(assumer: Assumer) -> bool:
+    """RolesAnywhereRole: Roles Anywhere's service, pinned to anchors and a certificate."""
+    keys = _keys(assumer)
+    return (
+        assumer.principal.lower() == "rolesanywhere.amazonaws.com"
+        and "aws:sourcearn" in keys
+        and any(k.startswith("aws:principaltag/x509") for k in keys)
+    )
 
 
 def _service_shaped(assumer: Assumer) -> bool:

@@ -135,11 +135,38 @@ class TrustStatements:
         document.add_statements(*(iam.PolicyStatement.from_json(s) for s in self._statements))
 
 
+def _external_ids_only(statements: Sequence[Statement]) -> list[str] | None:
+    """The external IDs when the trust is one ARN with only ``StringEquals sts:ExternalId``."""
+    if len(statements) != 1:
+        return None
+    statement = statements[0]
+    principal = statement.get("Principal")
+    if (
+        set(statement) != {"Effect", "Principal", "Action", "Condition"}
+        or statement.get("Action") != "sts:AssumeRole"
+        or not isinstance(principal, Mapping)
+        or set(principal) != {"AWS"}
+        or not isinstance(principal["AWS"], str)
+        or not principal["AWS"].startswith("arn:")
+    ):
+        return None
+    condition = statement["Condition"]
+    if not isinstance(condition, Mapping) or set(condition) != {"StringEquals"}:
+        return None
+    block = condition["StringEquals"]
+    if not isinstance(block, Mapping) or set(block) != {"sts:ExternalId"}:
+        return None
+    value = block["sts:ExternalId"]
+    values = [value] if isinstance(value, str) else list(value)
+    return values if values and all(isinstance(v, str) for v in values) else None
+
+
 def native_principal(statements: Sequence[Statement]) -> iam.IPrincipal | None:
     """A CDK principal that renders exactly ``statements``, when one exists.
 
-    The common single-statement trusts (one service, one federated provider) map to
-    ``ServicePrincipal``/``FederatedPrincipal`` with their conditions, which costs the
+    The common single-statement trusts (one service, one federated provider, one
+    principal ARN) map to ``ServicePrincipal``/``FederatedPrincipal``/``ArnPrincipal``
+    with their conditions, which costs the
     same jsii calls as hand-written code; anything else goes through
     :class:`TrustStatements`. A test checks that the synthesized trust equals the
     statements either way.
@@ -167,6 +194,12 @@ def native_principal(statements: Sequence[Statement]) -> iam.IPrincipal | None:
         return None
     if kind == "Federated" and len(actions) == 1:
         return iam.FederatedPrincipal(value, conditions or {}, actions[0])
+    if kind == "AWS" and actions == ["sts:AssumeRole"] and value.startswith("arn:"):
+        # One principal ARN (a cross-account trust): ArnPrincipal renders the ARN as
+        # written; its conditions go through PrincipalWithConditions, two jsii calls
+        # instead of a callback from the role into TrustStatements.
+        arn = iam.ArnPrincipal(value)
+        return arn.with_conditions(conditions) if conditions else arn
     return None
 
 
@@ -321,10 +354,18 @@ class PatternRole(iam.Role):
         inline_policies: Mapping[str, iam.PolicyDocument] | None = None,
         permissions_boundary: iam.IManagedPolicy | None = None,
     ) -> None:
+        external_ids = _external_ids_only(trust)
+        if external_ids is not None:
+            # iam.Role renders external_ids as StringEquals sts:ExternalId itself: the
+            # third-party trust costs the calls hand-written code costs.
+            principal: iam.IPrincipal = iam.ArnPrincipal(trust[0]["Principal"]["AWS"])
+        else:
+            principal = native_principal(trust) or TrustStatements(trust)
         super().__init__(
             scope,
             construct_id,
-            assumed_by=native_principal(trust) or TrustStatements(trust),
+            assumed_by=principal,
+            external_ids=external_ids,
             role_name=role_name,
             path=path,
             description=description,

@@ -283,7 +283,7 @@ class CrossAccountRole(PatternRole):
             description=description,
             inline_policies=inline_policies,
         )
-        bag.raise_if_any(construct_path(scope, construct_id))
+        bag.raise_if_any(lambda: construct_path(scope, construct_id))
 
         stack = stack_facts(scope).stack
         root_partition = partition if partition is not None else stack.partition

@@ -19,6 +19,7 @@ from cdk_iam_roles.patterns._base import (
     warn,
 )
 from cdk_iam_roles.rules.construct import web_identity as rules
+from cdk_iam_roles.rules.model import Severity
 from cdk_iam_roles.trust.document import Statement
 from cdk_iam_roles.trust.identities import (
     CognitoIdentityPool,
@@ -114,7 +115,7 @@ class WebIdentityRole(PatternRole):
             description=description,
             inline_policies=inline_policies,
         )
-        bag.raise_if_any(construct_path(scope, construct_id))
+        bag.raise_if_any(lambda: construct_path(scope, construct_id))
         assert claims is not None
         assert isinstance(identity, Identity)
 
@@ -136,7 +137,11 @@ class WebIdentityRole(PatternRole):
         self.claims: OidcClaims = claims
         """The rendered issuer, audiences and subjects."""
         for rule, text in identity.warnings():
-            warn(self, rule.id, text)
+            if rule.severity is Severity.INFO:
+                # An info finding (a migration in progress) is not a warning.
+                cdk.Annotations.of(self).add_info(f"{text} [{rule.id}]")
+            else:
+                warn(self, rule.id, text)
 
     @staticmethod
     def oidc_provider_for(

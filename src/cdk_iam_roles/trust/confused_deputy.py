@@ -75,6 +75,25 @@ class ConfusedDeputySupport:
     """AWS documentation URL showing the trust policy."""
     note: str = ""
     """Caveats: feature-specific examples, role kinds the page does not cover."""
+    documented_uses: tuple[tuple[str, str], ...] = ()
+    """When not empty, the only role kinds the citation covers, as (CloudFormation
+    resource type, property that passes the role). A role of this principal that a
+    template passes through another property (an ECS task *execution* role, an EMR
+    cluster's service role) is of a kind the page does not show: no warning for it."""
+
+    def advice(self) -> str:
+        """The condition(s) the page shows for this principal, as a fix.
+
+        Example:
+            >>> confused_deputy_support("sagemaker.amazonaws.com").advice()
+            'add ArnLike aws:SourceArn = arn:${Partition}:sagemaker:${Region}:${Account}:*'
+        """
+        parts = []
+        if self.source_account:
+            parts.append("StringEquals aws:SourceAccount = your account")
+        if self.source_arn_pattern is not None:
+            parts.append(f"ArnLike aws:SourceArn = {self.source_arn_pattern}")
+        return "add " + " and ".join(parts)
 
 
 _ENTRIES: tuple[ConfusedDeputySupport, ...] = (
@@ -180,8 +199,10 @@ _ENTRIES: tuple[ConfusedDeputySupport, ...] = (
         note=(
             "Scoping aws:SourceArn to a specific cluster is not supported; only the "
             "account/region wildcard works. The page documents the task role; the task "
-            "execution role page shows a bare trust policy for the same principal."
+            "execution role page (task_execution_IAM_role.html) shows a bare trust policy "
+            "for the same principal, so execution roles get no warning."
         ),
+        documented_uses=(("AWS::ECS::TaskDefinition", "TaskRoleArn"),),
     ),
     ConfusedDeputySupport(
         principal="elasticmapreduce.amazonaws.com",
@@ -195,8 +216,10 @@ _ENTRIES: tuple[ConfusedDeputySupport, ...] = (
         ),
         note=(
             "Shown for the EMR Notebooks and EMR Studio service roles; the cluster service "
-            "role (EMR_DefaultRole_V2) page was not confirmed to show the keys."
+            "role (EMR_DefaultRole_V2) page was not confirmed to show the keys, so cluster "
+            "service roles get no warning."
         ),
+        documented_uses=(("AWS::EMR::Studio", "ServiceRole"),),
     ),
     ConfusedDeputySupport(
         principal="fis.amazonaws.com",

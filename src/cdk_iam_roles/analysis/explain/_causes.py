@@ -107,6 +107,34 @@ def _mfa_causes(
     return causes
 
 
+# Provider claim keys AWS STS evaluates for GitHub's tokens (2026), and what a mismatch
+# means. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif
+PROVIDER_CLAIM_CAUSES: dict[str, tuple[str, str]] = {
+    "job_workflow_ref": (
+        "the workflow that ran is not the pinned reusable workflow",
+        "Call the pinned reusable workflow (uses: OWNER/REPO/.github/workflows/FILE@REF) "
+        "from the job, or simulate it: --claim job_workflow_ref=OWNER/REPO/.github/workflows/…",
+    ),
+    "repository_id": (
+        "the repository is not the pinned one (by numeric ID: a renamed or re-created "
+        "repository of the same name has another ID)",
+        "Run from the repository whose ID the trust pins (--claim repository_id=ID).",
+    ),
+    "ref": (
+        "the run comes from another git ref than the pinned one",
+        "Run from the pinned branch or tag (--claim ref=refs/heads/main).",
+    ),
+    "actor_id": (
+        "the account that started the run is not one the trust allows",
+        "Have an allowed account start the run (--claim actor_id=ID).",
+    ),
+    "environment": (
+        "the job's deployment environment is not the pinned one",
+        "Name the pinned environment in the job (--claim environment=NAME).",
+    ),
+}
+
+
 def _condition_causes(
     failures: Sequence[ConditionFailure], who: _Resolved, app: App
 ) -> list[Cause]:
@@ -144,6 +172,29 @@ def _condition_causes(
                 "Use a token whose subject the trust accepts (the repository, branch or "
                 "environment of the CI run; the service account of the pod …), or add this "
                 "subject to the role's trust (the identity's branches/environments/… arguments)."
+            )
+        elif who.kind == "web" and key.rsplit(":", 1)[-1] in PROVIDER_CLAIM_CAUSES:
+            claim = key.rsplit(":", 1)[-1]
+            what, fix = PROVIDER_CLAIM_CAUSES[claim]
+            actual = "absent" if failure.actual is None else repr(failure.actual[0])
+            code, message = (
+                f"oidc-{claim.replace('_', '-')}-wrong",
+                f"{what}: the token's {claim} is {actual}, the trust pins {expected} "
+                f"({failure.key})",
+            )
+        elif key.startswith("aws:principaltag/x509"):
+            # IAM Roles Anywhere maps the certificate to these tags.
+            # https://docs.aws.amazon.com/rolesanywhere/latest/userguide/trust-model.html
+            actual = "absent" if failure.actual is None else repr(failure.actual[0])
+            field = failure.key.split("/", 1)[1]
+            code, message = (
+                "certificate-wrong",
+                f"the certificate is not the pinned one: its {field} is {actual}, the trust "
+                f"pins {expected} (IAM Roles Anywhere)",
+            )
+            fix = (
+                "Use the certificate the trust names, or simulate it: "
+                f"--context {failure.key}=VALUE."
             )
         elif key.endswith(":aud") and who.kind == "web":
             code, message = (

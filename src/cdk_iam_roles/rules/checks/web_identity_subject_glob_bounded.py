@@ -8,12 +8,12 @@ match inside one owner, repository or branch namespace.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from cdk_iam_roles.rules._trust import web_identity_statements
 from cdk_iam_roles.rules.model import Finding, RuleInfo, Scope, Severity, TemplateRule
 from cdk_iam_roles.rules.view import TemplateView, statement_label
+from cdk_iam_roles.trust.subjects import SubjectIssueKind, subject_pattern_issue
 
 INFO = RuleInfo(
     id="IAMR-OIDC-003",
@@ -34,31 +34,31 @@ INFO = RuleInfo(
         "https://docs.github.com/en/actions/security-for-github-actions/"
         "security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services"
     ),
-    scopes=frozenset({Scope.TEMPLATE}),
+    scopes=frozenset({Scope.TEMPLATE, Scope.CONSTRUCT}),
 )
 
-_BARE_CLAIM_TYPE = re.compile(r"[^:/*?]*:")
+# The kinds this rule reports; a wildcard in place of an immutable ID is IAMR-OIDC-007's.
+KINDS = frozenset(
+    {
+        SubjectIssueKind.MATCHES_EVERYTHING,
+        SubjectIssueKind.ANY_OWNER,
+        SubjectIssueKind.NEIGHBOUR_GLOB,
+    }
+)
 
 
 def unbounded_reason(pattern: str) -> str | None:
-    """Why a StringLike subject pattern is too broad, or ``None`` when it is bounded.
+    """Why a StringLike subject pattern is too broad for this rule, or ``None``.
+
+    The judgement is :func:`cdk_iam_roles.trust.subjects.subject_pattern_issue`, the one
+    the identity classes also call at construction.
 
     Example:
         >>> unbounded_reason("repo:org/app*"), unbounded_reason("repo:org/app:*")
         ("the wildcard at position 12 does not follow ':' or '/'", None)
     """
-    positions = [i for i, ch in enumerate(pattern) if ch in "*?"]
-    if not positions:
-        return None
-    prefix = pattern[: positions[0]]
-    if prefix == "":
-        return "it matches every subject"
-    if _BARE_CLAIM_TYPE.fullmatch(prefix):
-        return f"it matches every subject of type {prefix!r}"
-    for position in positions:
-        if pattern[position - 1] not in ":/*?":
-            return f"the wildcard at position {position} does not follow ':' or '/'"
-    return None
+    issue = subject_pattern_issue(pattern)
+    return issue.reason if issue is not None and issue.kind in KINDS else None
 
 
 def check(view: TemplateView) -> Iterator[Finding]:

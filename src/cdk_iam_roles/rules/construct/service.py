@@ -91,6 +91,28 @@ INSTANCE_PROFILE_NOT_EC2 = RuleInfo(
     fix="Add 'ec2.amazonaws.com' to service, or drop instance_profile=True.",
     doc="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html",
 )
+SOURCE_ORG_INVALID = RuleInfo(
+    id="IAMR-SVC-008",
+    severity=Severity.ERROR,
+    what=(
+        "source_org_id is an organization ID (o-…) and source_org_paths are organization "
+        "paths (o-…/r-…/ou-…/, optionally ending in '*'); neither is combined with "
+        "source_account."
+    ),
+    why=(
+        "aws:SourceOrgID / aws:SourceOrgPaths pin the organization of the resource the "
+        "service acts for, for roles shared across the accounts of an organization; a "
+        "malformed value never matches, and with source_account both would have to hold."
+    ),
+    fix=(
+        "Pass source_org_id='o-a1b2c3d4e5' (or source_org_paths=['o-a1b2c3d4e5/r-ab12/"
+        "ou-ab12-11111111/*']) instead of source_account."
+    ),
+    doc=(
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+        "reference_policies_condition-keys.html#condition-keys-sourceorgid"
+    ),
+)
 
 SLR_SERVICE_INVALID = RuleInfo(
     id="IAMR-SLR-001",

@@ -154,3 +154,78 @@ RUN_PHASE_INVALID = RuleInfo(
     fix="Pass run_phase='plan' or run_phase='apply', or leave it out.",
     doc="https://developer.hashicorp.com/terraform/cloud-docs/workspaces/dynamic-provider-credentials/aws-configuration",
 )
+_GITHUB_OIDC = "https://docs.github.com/en/actions/reference/security/oidc"
+PROVIDER_CLAIM_INVALID = RuleInfo(
+    id="IAMR-WI-016",
+    severity=Severity.ERROR,
+    what=(
+        "GitHubActions provider-key arguments are exact: repository_id and actor_ids are "
+        "GitHub's positive numeric IDs, job_workflow_refs have the shape "
+        "OWNER/REPO/.github/workflows/FILE@REF, refs are full refs such as 'refs/heads/main'; "
+        "no wildcards."
+    ),
+    why=(
+        "Each is rendered as one more StringEquals on a key AWS STS reads from the token "
+        "(token.actions.githubusercontent.com:repository_id, …); a value GitHub never issues "
+        "makes the role unusable, and a wildcard has no meaning under StringEquals."
+    ),
+    fix=(
+        "Copy the values from the token's claims (GitHub's OIDC reference lists them), e.g. "
+        "repository_id=123456, job_workflow_refs=['acme/platform/.github/workflows/"
+        "deploy.yml@refs/heads/main'], refs=['refs/heads/main']."
+    ),
+    doc=(
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+        "reference_policies_iam-condition-keys.html#condition-keys-wif"
+    ),
+)
+LEGACY_SUBJECT = RuleInfo(
+    id="IAMR-WI-017",
+    severity=Severity.INFO,
+    what=(
+        "legacy_subject=True trusts the name-based subject (repo:OWNER/REPO:…) and the "
+        "immutable one (repo:OWNER@ID/REPO@ID:…) together, for a migration."
+    ),
+    why=(
+        "The name-based subject matches any repository that later takes the name; keep both "
+        "forms only while the repository switches to immutable subjects."
+    ),
+    fix=(
+        "Once the workflows present the immutable subject, drop legacy_subject=True "
+        "(repository_id pins the repository meanwhile)."
+    ),
+    doc=_GITHUB_OIDC,
+)
+GITHUB_ISSUER_INVALID = RuleInfo(
+    id="IAMR-WI-018",
+    severity=Severity.ERROR,
+    what=(
+        "enterprise_slug is a GitHub enterprise slug and host a GitHub Enterprise Server host "
+        "name, and at most one of them is given."
+    ),
+    why=(
+        "The issuer decides the provider ARN and the condition-key prefix; a wrong one never "
+        "matches the token."
+    ),
+    fix=(
+        "Pass enterprise_slug='acme' for Enterprise Cloud's unique issuer, or "
+        "host='ghe.example.com' for Enterprise Server, not both."
+    ),
+    doc=_GITHUB_OIDC,
+)
+CI_PROVIDER_INVALID = RuleInfo(
+    id="IAMR-WI-019",
+    severity=Severity.ERROR,
+    what=(
+        "CircleCI organization and project IDs, Bitbucket workspace and repository UUIDs are "
+        "UUIDs; Buildkite organization and pipeline slugs are lower-case slugs; none holds a "
+        "wildcard, and the project (repository, pipeline) is always named."
+    ),
+    why=(
+        "These values are the issuer, the audience and the subject of the vendor's token; a "
+        "wrong value never matches, and a missing project lets every project of the "
+        "organization (or, on Buildkite's shared issuer, of every organization) in."
+    ),
+    fix="Copy the IDs from the vendor's settings page (see the class's docstring).",
+    doc=_OIDC_ROLE,
+)
