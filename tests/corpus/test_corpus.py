@@ -26,7 +26,8 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     "conditions_and_mappings.yaml": {
         # the support statement exists only when AllowSupport is true: still found
         ("IAMR-TRUST-001", "DeployRole"),
-        # the ECS branch of the switched trust, read although it is the "false" branch
+        # the Step Functions branch of the switched trust, read although it is the
+        # "false" branch
         ("IAMR-DEPUTY-001", "SwitchedTrust"),
     },
     "json_string_documents.json": {("IAMR-TRUST-001", "OpenToAnyone")},
