@@ -37,11 +37,18 @@ command's flags, exit codes and examples.
 """
 
 
-def _command_modules() -> list[ModuleType]:
-    names = sorted(m.name for m in pkgutil.iter_modules(commands.__path__) if not m.ispkg)
-    return [
-        importlib.import_module(f"{commands.__name__}.{n}") for n in names if not n.startswith("_")
-    ]
+def _command_names() -> list[str]:
+    """The command modules' names (each module's ``NAME`` is its module name)."""
+    return sorted(
+        m.name
+        for m in pkgutil.iter_modules(commands.__path__)
+        if not m.ispkg and not m.name.startswith("_")
+    )
+
+
+def _command_modules(only: str | None = None) -> list[ModuleType]:
+    names = [only] if only is not None else _command_names()
+    return [importlib.import_module(f"{commands.__name__}.{n}") for n in names]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,8 +58,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_UNUSABLE, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand, or with command ``only``.
+
+    Loading one command's module (and what it imports) instead of all of them keeps
+    ``cdk-iam-roles check`` from paying for the evaluator and the symbolic engine.
+    """
     parser = _Parser(
         prog="cdk-iam-roles",
         description="Check, explain and catalog the IAM roles of a CDK app or template.",
@@ -61,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for module in _command_modules():
+    for module in _command_modules(only):
         command = sub.add_parser(
             module.NAME,
             help=module.HELP,
@@ -84,7 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     stdout = sys.stdout
     try:
-        args = build_parser().parse_args(argv)
+        given = list(sys.argv[1:] if argv is None else argv)
+        only = given[0] if given and given[0] in _command_names() else None
+        args = build_parser(only).parse_args(given)
         sys.stdout = _Stdout(stdout)
         code: int = args._run(args)
         sys.stdout.flush()  # a write error surfaces here, not at interpreter exit

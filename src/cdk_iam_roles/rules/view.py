@@ -72,22 +72,26 @@ class RuleSettings:
     disabled: frozenset[str] = field(default_factory=frozenset)
 
 
-@dataclass(slots=True)
+@dataclass
 class RoleView:
-    """One ``AWS::IAM::Role`` of a template, with its properties resolved."""
+    """One ``AWS::IAM::Role`` of a template, with its properties resolved.
+
+    The properties do not change once read, so the trust policy and its statements are
+    computed once, however many rules ask.
+    """
 
     logical_id: str
     path: str
     properties: Mapping[str, Any]
     raw_properties: Mapping[str, Any]
 
-    @property
+    @cached_property
     def trust_policy(self) -> Mapping[str, Any] | None:
         """The resolved ``AssumeRolePolicyDocument`` (``None`` when absent or not a mapping)."""
         doc = self.properties.get("AssumeRolePolicyDocument")
         return doc if isinstance(doc, Mapping) else None
 
-    @property
+    @cached_property
     def trust_statements(self) -> list[Mapping[str, Any]]:
         """The trust policy's statements (only those that are mappings)."""
         doc = self.trust_policy
