@@ -37,6 +37,10 @@ def _policy(document: Any) -> dict[str, Any]:
 
 
 DOCUMENT_CASES: dict[str, tuple[Any, ...]] = {
+    "IAMR-DOC-008": (
+        template(R={"Type": ["AWS::IAM::Role"], "Properties": {}}),
+        template(R=_role(LAMBDA_TRUST)),
+    ),
     "IAMR-DOC-001": (
         template(R=_role(Description="no trust")),
         template(R=_role(json.dumps(LAMBDA_TRUST))),
