@@ -136,6 +136,8 @@ COMMANDS = [
     ["profiles", "{}"],
     ["explain", "{}", "--role", "DeployRole", "--principal", "arn:aws:iam::999999999999:root"],
     ["explain", "{}", "--role", "OpenToAnyone", "--principal", "lambda.amazonaws.com"],
+    ["diff", "{base}", "{}", "--format", "json"],
+    ["access", "{}", "--trusted-account", "111111111111"],
 ]
 
 
@@ -147,8 +149,10 @@ def test_no_command_fails_on_a_mutated_template(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "mutated.json"
         path.write_text(json.dumps(template, default=str), encoding="utf-8")
+        base = Path(folder) / "base.json"  # diff: the corpus template before the mutation
+        base.write_text(json.dumps(BASES[0]), encoding="utf-8")
         for command in COMMANDS:
-            argv = [str(path) if a == "{}" else a for a in command]
+            argv = [{"{}": str(path), "{base}": str(base)}.get(a, a) for a in command]
             code = main(argv)
             out, err = capsys.readouterr()
             assert code in (0, 1, 2), argv
