@@ -5,6 +5,7 @@ schema checked with ``jsonschema.Draft4Validator``, as for ``check``. The logs c
 hold every verdict: an external role (error, with the witness), an undecided role
 (warning: never left out), an acknowledged external role (a result with a
 ``suppressions`` entry) and an internal role (no result); and a log with no result.
+``diff --format sarif`` is checked against the same schema.
 """
 
 from __future__ import annotations
@@ -125,3 +126,23 @@ def test_the_validator_can_fail(tmp_path: Path, capsys: pytest.CaptureFixture[st
         if "suppressions" in result:
             result["suppressions"][0]["kind"] = "maybe"
     assert errors_of(log)
+
+
+def test_diff_sarif_is_valid_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``diff --format sarif`` shares the schema (a widened and an undecided trust)."""
+    base = {"Resources": {"R": _role({"AWS": f"arn:aws:iam::{OWN}:root"})}}
+    head = {
+        "Resources": {
+            "R": _role({"AWS": [f"arn:aws:iam::{OWN}:root", f"arn:aws:iam::{OUTSIDE}:root"]}),
+            "U": _role({"AWS": {"Fn::ImportValue": "CallerArn"}}),
+        }
+    }
+    (tmp_path / "base.json").write_text(json.dumps(base), encoding="utf-8")
+    (tmp_path / "head.json").write_text(json.dumps(head), encoding="utf-8")
+    code = main(
+        ["diff", str(tmp_path / "base.json"), str(tmp_path / "head.json"), "--format", "sarif"]
+    )
+    log = json.loads(capsys.readouterr().out)
+    assert errors_of(log) == []
+    assert code == 1
+    assert {r["ruleId"] for r in log["runs"][0]["results"]} >= {"IAMR-DIFF-001"}
