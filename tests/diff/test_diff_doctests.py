@@ -10,6 +10,7 @@ import pytest
 MODULES = [
     "cdk_iam_roles.analysis.symbolic",
     "cdk_iam_roles.analysis.symbolic._access",
+    "cdk_iam_roles.analysis.symbolic._access_sarif",
     "cdk_iam_roles.analysis.symbolic._automata",
     "cdk_iam_roles.analysis.symbolic._callers",
     "cdk_iam_roles.analysis.symbolic._compare",

@@ -7,7 +7,8 @@ outside the zone that the trust policy admits, confirmed by the evaluator), ``in
 External access by design (a vendor role, a CI role) is acknowledged per role with
 ``--acknowledge ROLE=REASON`` or a file of such lines. Exit 0 when no role admits
 unacknowledged external (or undecided) access, 1 when one does, 2 on unusable input.
-Never loads ``aws_cdk`` or ``jsii``.
+Output as text, JSON or SARIF 2.1.0 (``--format sarif``, for code scanning). Never
+loads ``aws_cdk`` or ``jsii``.
 
 Example:
     >>> import argparse
@@ -27,6 +28,7 @@ from pathlib import Path
 
 from cdk_iam_roles.analysis.assembly import load_app
 from cdk_iam_roles.analysis.symbolic._access import RoleAccess, external_access
+from cdk_iam_roles.analysis.symbolic._access_sarif import access_sarif
 from cdk_iam_roles.analysis.symbolic._render import who
 from cdk_iam_roles.errors import InputError
 
@@ -45,6 +47,7 @@ exit codes:
 examples:
   cdk-iam-roles access cdk.out --trusted-account 111111111111 --trusted-org o-abc123def4
   cdk-iam-roles access cdk.out --trusted-org o-abc123def4 --acknowledge Vendor/Role=vendor
+  cdk-iam-roles access cdk.out --trusted-org o-abc123def4 --format sarif > access.sarif
 """
 
 _ACCOUNT = re.compile(r"\d{12}", re.ASCII)
@@ -82,7 +85,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="a file of ROLE=REASON lines (or a JSON object ROLE → reason)",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="text (default), json, or sarif (SARIF 2.1.0 for code scanning)",
+    )
 
 
 def _acknowledgements(args: argparse.Namespace) -> dict[str, str]:
@@ -133,11 +141,31 @@ def analyse(
     acknowledged: dict[str, str] | None = None,
 ) -> list[RoleAccess]:
     """The external-access verdict of every role of the apps at ``paths``."""
+    return [
+        result
+        for result, _ in _analyse(
+            paths,
+            trusted_accounts=trusted_accounts,
+            trusted_orgs=trusted_orgs,
+            acknowledged=acknowledged,
+        )
+    ]
+
+
+def _analyse(
+    paths: Sequence[str],
+    *,
+    trusted_accounts: Sequence[str] = (),
+    trusted_orgs: Sequence[str] = (),
+    acknowledged: dict[str, str] | None = None,
+) -> list[tuple[RoleAccess, str | None]]:
+    """Each role's verdict with the template file it was read from (for SARIF)."""
     acknowledged = acknowledged or {}
-    results: list[RoleAccess] = []
+    results: list[tuple[RoleAccess, str | None]] = []
     used: set[str] = set()
     for path in paths:
         app = load_app(path)
+        sources = {s.name: s.source for s in app.stacks if s.source}
         for role in app.roles:
             result = external_access(
                 role, trusted_accounts=trusted_accounts, trusted_orgs=trusted_orgs
@@ -146,7 +174,7 @@ def analyse(
                 if name in acknowledged:
                     result.acknowledged = acknowledged[name]
                     used.add(name)
-            results.append(result)
+            results.append((result, sources.get(role.stack)))
     unknown = sorted(set(acknowledged) - used)
     if unknown:
         raise InputError(f"acknowledged role(s) not found: {', '.join(unknown)}")
@@ -176,14 +204,17 @@ def _text(results: Sequence[RoleAccess]) -> str:
 def run(args: argparse.Namespace) -> int:
     """Analyse, print, and return 0 (nothing unacknowledged) or 1."""
     _validate(args.trusted_account, args.trusted_org)
-    results = analyse(
+    pairs = _analyse(
         args.paths,
         trusted_accounts=args.trusted_account,
         trusted_orgs=args.trusted_org,
         acknowledged=_acknowledgements(args),
     )
+    results = [result for result, _ in pairs]
     if args.format == "json":
         print(json.dumps({"roles": [r.to_dict() for r in results]}, indent=2))
+    elif args.format == "sarif":
+        print(json.dumps(access_sarif(pairs), indent=2))
     else:
         print(_text(results))
     return 1 if any(r.blocking for r in results) else 0

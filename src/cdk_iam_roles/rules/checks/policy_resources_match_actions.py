@@ -45,6 +45,29 @@ def _tokens(pattern: str) -> tuple[str, ...]:
     return tuple(_VARIABLE.sub("*", pattern))
 
 
+def _glob_matches(pattern: tuple[str, ...], text: tuple[str, ...]) -> bool:
+    """True when ``text`` (no wildcard) matches ``pattern``: the greedy wildcard walk,
+    which returns to the last ``*`` on a mismatch (linear in practice, never more than
+    ``len(pattern) * len(text)`` steps, and no recursion)."""
+    i = j = 0
+    star, mark = -1, 0
+    while j < len(text):
+        if i < len(pattern) and pattern[i] == "*":
+            star, mark = i, j
+            i += 1
+        elif i < len(pattern) and (pattern[i] == "?" or pattern[i] == text[j]):
+            i += 1
+            j += 1
+        elif star >= 0:
+            i, mark = star + 1, mark + 1
+            j = mark
+        else:
+            return False
+    while i < len(pattern) and pattern[i] == "*":
+        i += 1
+    return i == len(pattern)
+
+
 @cache
 def patterns_intersect(a: str, b: str) -> bool:
     """True when some string matches both ARN patterns (``*``/``?``/``${Var}`` wildcards).
@@ -55,6 +78,17 @@ def patterns_intersect(a: str, b: str) -> bool:
         False
     """
     left, right = _tokens(a), _tokens(b)
+    # Most resources a policy names are plain ARNs: match them against the other pattern
+    # directly (the search below is the general case of two patterns).
+    if "*" not in right and "?" not in right:
+        return _glob_matches(left, right)
+    if "*" not in left and "?" not in left:
+        return _glob_matches(right, left)
+    return _intersect(left, right)
+
+
+def _intersect(left: tuple[str, ...], right: tuple[str, ...]) -> bool:
+    """True when some string matches both token patterns (a search over position pairs)."""
     seen: dict[tuple[int, int], bool] = {}
 
     def walk(i: int, j: int) -> bool:
