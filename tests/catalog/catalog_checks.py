@@ -247,7 +247,7 @@ def check_assembly(path: str | Path) -> Catalog:
     for stack in catalog.stacks:
         assert escape_md(stack.name) in markdown
     profiles = read_profiles(render_profiles(catalog))
-    concrete = [r for r in catalog.human_assumable if r.arn]
+    concrete = [r for r in catalog.profile_assumable if r.arn]
     assert len(profiles.sections()) == len(concrete)
     assert {profiles[s]["role_arn"] for s in profiles.sections()} == {r.arn for r in concrete}
     summary = render(catalog, "summary")

@@ -197,7 +197,7 @@ def test_summary_counts_roles_per_stack_and_pattern(catalog: Catalog) -> None:
     counts = catalog.severity_counts()
     assert counts["error"] >= 2  # the two open roles
     assert lines[0] == (
-        "IAM role catalog: 29 roles in 3 stacks, 10 human-assumable; "
+        "IAM role catalog: 29 roles in 3 stacks, 12 human-assumable; "
         f"findings: {counts['error']} errors, {counts['warning']} warning"
         f"{'' if counts['warning'] == 1 else 's'}, {counts['info']} info"
     )

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cdk_iam_roles.catalog._words import (
@@ -155,8 +155,15 @@ class RoleEntry:
 
     @property
     def human_assumable(self) -> bool:
-        """True when an IAM user, role or account principal may call ``sts:AssumeRole``."""
+        """True when people can assume the role: an IAM user, role or account principal
+        with ``sts:AssumeRole`` (not a service-only role of the stack), or SAML sign-in."""
         return any(a.human for a in self.assumers)
+
+    @property
+    def profile_assumable(self) -> bool:
+        """True when a person's AWS identity may call ``sts:AssumeRole`` on the role (what
+        an AWS CLI ``role_arn`` profile does; SAML sign-in is not that)."""
+        return any(a.assume_role_caller for a in self.assumers)
 
     @property
     def conditions(self) -> tuple[ConditionEntry, ...]:
@@ -232,8 +239,13 @@ class Catalog:
 
     @property
     def human_assumable(self) -> list[RoleEntry]:
-        """The roles that IAM users, roles or accounts may assume."""
+        """The roles people may assume (IAM users, roles, accounts, SAML sign-in)."""
         return [r for r in self.roles if r.human_assumable]
+
+    @property
+    def profile_assumable(self) -> list[RoleEntry]:
+        """The roles people assume with ``sts:AssumeRole`` (those ``profiles`` writes)."""
+        return [r for r in self.roles if r.profile_assumable]
 
     def severity_counts(self) -> dict[str, int]:
         """Findings per severity (``error``, ``warning``, ``info``), every key present."""
@@ -271,6 +283,8 @@ def build_catalog(
         for finding in findings:
             by_resource.setdefault(finding.logical_id, []).append(finding)
         attached = _attached_policies(view)
+        role_resources = list(stack.resources_of_type("AWS::IAM::Role"))
+        trusts = _service_chains({lid: _trust(view, lid) for lid, _ in role_resources})
         roles = [
             _role(
                 view,
@@ -278,8 +292,9 @@ def build_catalog(
                 resource,
                 tuple(by_resource.get(logical_id, ())),
                 attached.get(logical_id, []),
+                trusts[logical_id],
             )
-            for logical_id, resource in stack.resources_of_type("AWS::IAM::Role")
+            for logical_id, resource in role_resources
         ]
         roles.sort(key=lambda r: (PATTERNS.index(r.pattern), r.path, r.logical_id))
         entries.append(
@@ -297,10 +312,12 @@ def _role(
     resource: Mapping[str, Any],
     findings: tuple[Finding, ...],
     attached: Sequence[tuple[str, str, Mapping[str, Any]]],
+    trust: _Trust,
 ) -> RoleEntry:
     stack = view.stack
     resolver = stack.resolver
     props = view.resolved[logical_id]
+    assumers, denies, trust_unknown = trust
     name_value = props.get("RoleName")
     if name_value is None:
         role_name, name_display = None, "generated"
@@ -310,25 +327,6 @@ def _role(
         role_name, name_display = None, display(name_value)
     iam_path_value = props.get("Path", "/")
     iam_path = iam_path_value if isinstance(iam_path_value, str) else display(iam_path_value)
-
-    assumers: list[Assumer] = []
-    denies: list[str] = []
-    trust_unknown: str | None = None
-    trust = props.get("AssumeRolePolicyDocument")
-    if isinstance(trust, Mapping):
-        statements = trust.get("Statement")
-        if isinstance(statements, (Unknown, ResourceRef)):
-            trust_unknown = display(statements)
-        for statement in as_list(statements):
-            if not isinstance(statement, Mapping):
-                continue
-            described = describe_statement(statement, stack.resources)
-            if statement.get("Effect") == "Deny":
-                denies.extend(f"denied: {a.words}" for a in described)
-            else:
-                assumers.extend(described)
-    else:
-        trust_unknown = display(trust) if trust is not None else "unknown (no trust policy)"
 
     max_value = props.get("MaxSessionDuration")
     max_seconds: int | None
@@ -362,8 +360,8 @@ def _role(
         arn=_arn(resolver, role_name, iam_path),
         description=description if isinstance(description, str) else None,
         pattern=pattern,
-        assumers=tuple(assumers),
-        trust_denies=tuple(denies),
+        assumers=assumers,
+        trust_denies=denies,
         trust_unknown=trust_unknown,
         max_session_seconds=max_seconds,
         max_session_display=max_display,
@@ -371,6 +369,71 @@ def _role(
         findings=findings,
         deployment=stack.deployment,
     )
+
+
+# Who a role trusts: its Allow principals, its Deny statements in words, and why the trust
+# could not be read (``None`` when it could).
+_Trust = tuple[tuple[Assumer, ...], tuple[str, ...], str | None]
+
+
+def _trust(view: TemplateView, logical_id: str) -> _Trust:
+    stack = view.stack
+    props = view.resolved[logical_id]
+    assumers: list[Assumer] = []
+    denies: list[str] = []
+    trust_unknown: str | None = None
+    trust = props.get("AssumeRolePolicyDocument")
+    if isinstance(trust, Mapping):
+        statements = trust.get("Statement")
+        if isinstance(statements, (Unknown, ResourceRef)):
+            trust_unknown = display(statements)
+        for statement in as_list(statements):
+            if not isinstance(statement, Mapping):
+                continue
+            described = describe_statement(statement, stack.resources)
+            if statement.get("Effect") == "Deny":
+                denies.extend(f"denied: {a.words}" for a in described)
+            else:
+                assumers.extend(described)
+    else:
+        trust_unknown = display(trust) if trust is not None else "unknown (no trust policy)"
+    return tuple(assumers), tuple(denies), trust_unknown
+
+
+def _service_chains(trusts: Mapping[str, _Trust]) -> dict[str, _Trust]:
+    """``trusts`` with principals that are service-only roles of the stack marked.
+
+    A role is *service-only* when its trust was read and every principal it allows is an
+    AWS service or another service-only role of the same stack (CodePipeline's action
+    roles, trusted by the pipeline role, which ``codepipeline.amazonaws.com`` assumes).
+    A role that trusts such a role is not assumable by people through it.
+    """
+    service_only: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for logical_id, (assumers, _, unknown) in trusts.items():
+            if logical_id in service_only or unknown is not None or not assumers:
+                continue
+            if all(
+                a.kind == "service" or (a.stack_role is not None and a.stack_role in service_only)
+                for a in assumers
+            ):
+                service_only.add(logical_id)
+                changed = True
+    return {
+        logical_id: (
+            tuple(
+                replace(a, service_chain=True)
+                if a.stack_role is not None and a.stack_role in service_only
+                else a
+                for a in assumers
+            ),
+            denies,
+            unknown,
+        )
+        for logical_id, (assumers, denies, unknown) in trusts.items()
+    }
 
 
 def _arn(resolver: Resolver, role_name: str | None, iam_path: str) -> str | None:
@@ -411,6 +474,9 @@ def infer_pattern(assumers: Sequence[Assumer], irregular: bool = False) -> str:
         irregular: the trust has Deny statements or could not be read (default False).
     """
     if irregular or not assumers:
+        return HAND_WRITTEN
+    if any(a.service_chain for a in assumers):
+        # Trusted by a service role of the same stack: no pattern renders that trust.
         return HAND_WRITTEN
     kinds = {a.kind for a in assumers}
     if kinds == {"service"} and all(_roles_anywhere_shaped(a) for a in assumers):
