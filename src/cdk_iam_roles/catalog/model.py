@@ -557,6 +557,16 @@ def _web_identity_shaped(assumer: Assumer) -> bool:
 # --- permissions ------------------------------------------------------------------------
 
 _AWS_MANAGED = re.compile(r"arn:[^:]+:iam::aws:policy/(.+)")
+# The same ARN written by the display resolver when the partition is not known (CDK's
+# ``arn:${AWS::Partition}:iam::aws:policy/NAME`` in a stack without an environment). The
+# account of an AWS managed policy is always ``aws`` and its name is the same in every
+# partition, so only the partition may be unknown: a name holding any other unknown value
+# is not matched (it depends on the environment).
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html#aws-managed-policies
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns
+_AWS_MANAGED_ANY_PARTITION = re.compile(
+    r"arn:(?:[a-z-]+|\$\{AWS::Partition\}):iam::aws:policy/([^${}]+)"
+)
 
 
 def _display_resolver(resolver: Resolver) -> Resolver:
@@ -578,8 +588,9 @@ def _display_resolver(resolver: Resolver) -> Resolver:
 def _policy_label(stack: StackTemplate, value: Any, raw: Any, resolver: Resolver) -> str:
     if isinstance(value, Unknown):
         shown = _display_resolver(resolver).resolve(raw)
-        if isinstance(shown, str) and _AWS_MANAGED.fullmatch(shown):
-            value = shown
+        match = _AWS_MANAGED_ANY_PARTITION.fullmatch(shown) if isinstance(shown, str) else None
+        if match:
+            return f"{match.group(1)} (AWS managed)"
     if isinstance(value, str):
         match = _AWS_MANAGED.fullmatch(value)
         return f"{match.group(1)} (AWS managed)" if match else value

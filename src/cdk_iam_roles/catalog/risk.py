@@ -65,7 +65,11 @@ def _administers(role: RoleEntry) -> bool:
         return True
     if any(a in ("*", "iam:*") for a in allowed.get("iam", ())):
         return True
-    names = {p.rsplit("/", 1)[-1] for p in role.permissions.managed_policies}
+    names = {
+        p.removesuffix(" (AWS managed)").rsplit("/", 1)[-1]
+        for p in role.permissions.managed_policies
+        if p.endswith(" (AWS managed)")
+    }
     return bool(names & _ADMIN_POLICIES)
 
 
