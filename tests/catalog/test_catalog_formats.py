@@ -174,9 +174,77 @@ def test_mermaid_links_principals_to_roles_to_services(catalog: Catalog) -> None
     assert len(workers) == 2
     assert all(nodes[w].startswith("StatesWorker") for w in workers)
     worker = workers[0]
-    services = {nodes[b] for a, b in edges if a == worker}
+    services = {nodes[b] for a, b in edges if a == worker and b.startswith("s")}
     assert services == {"dynamodb", "lambda", "s3"}
+    policies = {nodes[b] for a, b in edges if a == worker and b.startswith("m")}
+    assert policies == {
+        "AWSXrayWriteOnlyAccess #40;AWS managed#41;",
+        "shared-read #40;customer managed, this stack#41;",
+    }
     assert sum(1 for n in nodes if n.startswith("r")) == len(catalog.roles)
+
+
+def assume_app() -> list[StackTemplate]:
+    """A deploy role granted sts:AssumeRole on roles of its stack and of another stack."""
+    policy = {
+        "PolicyName": "assume",
+        "PolicyDocument": {
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRole",
+                    "Resource": [{"Fn::GetAtt": ["Target", "Arn"]}, "*"],
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["sts:Assume*"],
+                    "Resource": f"arn:aws:iam::{ACCOUNT}:role/app-*",
+                },
+                # Not an assume grant: no edge to the role it names.
+                {
+                    "Effect": "Allow",
+                    "Action": "iam:GetRole",
+                    "Resource": {"Fn::GetAtt": ["Other", "Arn"]},
+                },
+            ]
+        },
+    }
+    home = StackTemplate.from_template(
+        {
+            "Resources": {
+                "Deployer": role(stmt({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}), Policies=[policy]),
+                "Target": role(stmt({"AWS": {"Fn::GetAtt": ["Deployer", "Arn"]}})),
+                "Other": role(stmt({"AWS": {"Fn::GetAtt": ["Deployer", "Arn"]}})),
+            }
+        },
+        name="Home",
+        account=ACCOUNT,
+        region="eu-west-1",
+    )
+    away = StackTemplate.from_template(
+        {
+            "Resources": {
+                "App": role(stmt({"AWS": ACCOUNT}), RoleName="app-runner"),
+                "Else": role(stmt({"AWS": ACCOUNT}), RoleName="elsewhere"),
+            }
+        },
+        name="Away",
+        account=ACCOUNT,
+        region="eu-west-1",
+    )
+    return [home, away]
+
+
+def test_mermaid_draws_granted_assume_edges() -> None:
+    text = render(build_catalog(assume_app()), "mermaid")
+    nodes, _ = mermaid_graph(text)
+    by_label = {label.split(" ", 1)[0]: node for node, label in nodes.items()}
+    may_assume = {
+        (a, b) for a, b in re.findall(r"^  (\w+) -->\|may assume\| (\w+)$", text, re.MULTILINE)
+    }
+    deployer = by_label["Deployer"]
+    # The same-stack reference and the ARN pattern; "*" draws no edge to every role.
+    assert may_assume == {(deployer, by_label["Target"]), (deployer, by_label["app-runner"])}
 
 
 def test_mermaid_escapes_quotes_and_markup(catalog: Catalog) -> None:

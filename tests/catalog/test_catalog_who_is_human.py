@@ -7,6 +7,7 @@ roles are (but get no CLI profile), accounts and IAM users stay human.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,10 @@ from aws_cdk import aws_codebuild as codebuild
 from aws_cdk import aws_codepipeline as codepipeline
 from aws_cdk import aws_codepipeline_actions as actions
 from aws_cdk import aws_s3 as s3
-from catalog_checks import read_profiles
+from catalog_checks import mermaid_graph, read_profiles
 from raw_templates import ACCOUNT, REGION, role, stmt
 
-from cdk_iam_roles.catalog import build_catalog, render_profiles
+from cdk_iam_roles.catalog import build_catalog, render, render_profiles
 from cdk_iam_roles.catalog.model import Catalog, RoleEntry
 from cdk_iam_roles.cfn import StackTemplate, load_stacks
 
@@ -186,3 +187,15 @@ def test_user_paths_are_kept_in_words() -> None:
     )
     assert roles["Breakglass"].assumers[0].words == f"IAM user breakglass/alice in {ACCOUNT}"
     assert roles["Plain"].assumers[0].words == f"IAM user alice in {ACCOUNT}"
+
+
+def test_mermaid_draws_the_pipeline_role_assuming_its_action_roles(pipeline: Catalog) -> None:
+    text = render(pipeline, "mermaid")
+    nodes, _ = mermaid_graph(text)
+    ids = {(r.stack, r.logical_id): f"r{i}" for i, r in enumerate(pipeline.roles, start=1)}
+    (pipeline_role,) = by_path(pipeline, "Pipeline/Role/")
+    source = ids[(pipeline_role.stack, pipeline_role.logical_id)]
+    targets = {ids[(r.stack, r.logical_id)] for r in by_path(pipeline, "CodePipelineActionRole")}
+    drawn = set(re.findall(rf"^  {source} -->\|may assume\| (\w+)$", text, re.MULTILINE))
+    assert drawn == targets
+    assert all(nodes[t].startswith("Pipeline/") for t in targets)
