@@ -172,9 +172,12 @@ class _AssemblyReader:
     def read_nested(self, parent: StackTemplate, folder: Path, chain: tuple[Path, ...]) -> None:
         """The nested stacks of ``parent`` (and theirs); ``chain``: the template files
         from the top stack down to ``parent``."""
+        skipped = parent.nested_skipped = {}
         for logical_id, resource in parent.resources_of_type("AWS::CloudFormation::Stack"):
             file = self.nested_template(resource, folder, f"{parent.source}: {logical_id}")
-            if file is None:
+            if isinstance(file, str):
+                # Never silent: rule IAMR-DOC-007 reports it, the catalog lists it.
+                skipped[logical_id] = file
                 continue
             if file in chain:
                 cycle = " -> ".join(self._name(f) for f in (*chain, file))
@@ -202,9 +205,10 @@ class _AssemblyReader:
             self.add(child)
             self.read_nested(child, folder, (*chain, file))
 
-    def nested_template(self, resource: Mapping[str, Any], folder: Path, where: str) -> Path | None:
+    def nested_template(self, resource: Mapping[str, Any], folder: Path, where: str) -> Path | str:
         """The file of a nested stack: from ``aws:asset:path`` metadata (the CDK CLI
-        writes it), else from the asset hash at the end of ``TemplateURL``."""
+        writes it), else from the asset hash at the end of ``TemplateURL``; or why it
+        cannot be found."""
         metadata = resource.get("Metadata") or {}
         asset = metadata.get("aws:asset:path") if isinstance(metadata, Mapping) else None
         if isinstance(asset, str):
@@ -218,14 +222,26 @@ class _AssemblyReader:
             join = url["Fn::Join"]
             parts = join[1] if len(join) == 2 and isinstance(join[1], list) else []
         last = next((p for p in reversed(parts) if isinstance(p, str)), None)
+        if isinstance(asset, str):
+            missing = f"its template {asset!r} (aws:asset:path) is not in the assembly"
+        else:
+            missing = "its TemplateURL names no template of the assembly"
         if last is None or not last.endswith(".json"):
-            return None
-        entry = self.asset_files(folder).get(last.rsplit("/", 1)[-1][: -len(".json")])
+            return missing
+        asset_hash = last.rsplit("/", 1)[-1][: -len(".json")]
+        files = self.asset_files(folder)
+        entry = files.get(asset_hash)
         if entry is None:
-            return None
+            if isinstance(asset, str):
+                return missing
+            if not files:
+                return "the assembly has no asset manifest (*.assets.json) to find its template"
+            return f"no asset manifest lists its template (asset {asset_hash})"
         name, manifest = entry
         file = self.inside(folder, name, Path(manifest), "an asset's source path")
-        return file if file_kind(file) is not None else None
+        if file_kind(file) is None:
+            return f"its template {name!r} (asset {asset_hash}) is not in the assembly"
+        return file
 
     def asset_files(self, folder: Path) -> dict[str, tuple[str, str]]:
         """Asset hash → (file name, asset manifest), from the folder's ``*.assets.json``."""

@@ -69,6 +69,20 @@ def render_markdown(catalog: Catalog) -> str:
                 f"{escape_md(finding.message)}"
             )
         out.append("")
+    not_read = [f for f in catalog.not_read if f.severity is not Severity.ERROR]
+    if not_read:
+        out += [
+            "## Not read",
+            "",
+            "Roles these parts of the app deploy are not in this catalog.",
+            "",
+        ]
+        for finding in not_read:
+            out.append(
+                f"- **{escape_md(finding.rule_id)}** {escape_md(finding.path)}: "
+                f"{escape_md(finding.message)}"
+            )
+        out.append("")
     anyone = [r for r in catalog.roles if any(a.kind == "anyone" for a in r.assumers)]
     if anyone:
         out += ["## Roles anyone can assume", ""]

@@ -73,6 +73,9 @@ PATTERNS: tuple[str, ...] = (
     "RolesAnywhereRole",
     HAND_WRITTEN,
 )
+# Rules whose findings say roles of the app were not read (nested stack templates not
+# found, transforms that create resources at deployment).
+NOT_READ_RULES = frozenset({"IAMR-DOC-006", "IAMR-DOC-007"})
 # CloudFormation resource metadata a pattern may set to name itself exactly.
 PATTERN_METADATA_KEY = "cdk-iam-roles:pattern"
 # MaxSessionDuration when the property is absent.
@@ -219,6 +222,12 @@ class Catalog:
     def profile_assumable(self) -> list[RoleEntry]:
         """The roles people assume with ``sts:AssumeRole`` (those ``profiles`` writes)."""
         return [r for r in self.roles if r.profile_assumable]
+
+    @property
+    def not_read(self) -> list[Finding]:
+        """Findings that say part of the app was not read (a nested stack's template, a
+        transform's resources), so its roles are missing from the catalog."""
+        return [f for f in self.findings if f.rule_id in NOT_READ_RULES]
 
     def severity_counts(self) -> dict[str, int]:
         """Findings per severity (``error``, ``warning``, ``info``), every key present."""
