@@ -24,6 +24,7 @@ from cdk_iam_roles.cfn_files import (
     read_json_file,
     resolve_inside,
 )
+from cdk_iam_roles.cfn_tree import record_tree_paths, tree_resources
 from cdk_iam_roles.errors import InputError
 
 if TYPE_CHECKING:  # the stacks are built by the caller (cdk_iam_roles.cfn)
@@ -65,6 +66,7 @@ def read_cloud_assembly(
         raise InputError(f"{directory}: {what}")
     reader = _AssemblyReader(directory, make_stack)
     reader.read_folder(reader.root, prefix="", chain=())
+    reader.tree_paths()
     return reader.stacks
 
 
@@ -83,6 +85,24 @@ class _AssemblyReader:
         self.folders: set[Path] = set()
         self.assets: dict[Path, dict[str, tuple[str, str]]] = {}
         self.resolved: dict[tuple[Path, str], Path] = {}
+        self.tree_file: Path | None = None
+
+    def tree_paths(self) -> None:
+        """Construct paths from the app's ``tree.json`` for resources the metadata did
+        not name (a stack whose metadata was left out). The paths are for display only:
+        a tree that cannot be read leaves them out, it does not make the app unusable."""
+        if self.tree_file is None:
+            return
+        try:
+            if file_kind(self.show(self.tree_file)) != "file":
+                return
+            tree = read_json_file(self.show(self.tree_file), "a construct tree")
+        except InputError:
+            return
+        resources = list(tree_resources(tree))
+        for stack in self.stacks:
+            if len(stack.paths) < len(stack.resources):
+                record_tree_paths(stack, resources)
 
     def show(self, resolved: Path) -> Path:
         return self.given / resolved.relative_to(self.root)
@@ -121,6 +141,9 @@ class _AssemblyReader:
             kind = artifact.get("type")
             props = artifact.get("properties")
             props = props if isinstance(props, Mapping) else {}
+            if kind == "cdk:tree" and isinstance(props.get("file"), str) and not chain:
+                field = f"artifact {artifact_id!r} file"
+                self.tree_file = self.inside(folder, props["file"], manifest_file, field)
             if kind == "cdk:cloud-assembly" and isinstance(props.get("directoryName"), str):
                 field = f"artifact {artifact_id!r} directoryName"
                 sub = self.inside(folder, props["directoryName"], manifest_file, field)
