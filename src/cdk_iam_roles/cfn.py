@@ -438,6 +438,10 @@ class StackTemplate:
         deployment: for the member template of a StackSet, where it is deployed
             ("every account in ou-ab12-34cd5678, eu-west-1, auto-deploy"); empty for a
             stack of its own (see :mod:`cdk_iam_roles.stacksets`).
+        nested_skipped: the nested stacks (``AWS::CloudFormation::Stack`` logical ID →
+            why) whose templates the cloud-assembly reader could not find; ``None`` when
+            no reader looked for them (a template read on its own), so every nested
+            stack of the template is unread (rule IAMR-DOC-007 says so).
     """
 
     name: str
@@ -451,6 +455,7 @@ class StackTemplate:
     _by_type: tuple[Any, dict[str, list[tuple[str, Mapping[str, Any]]]]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    nested_skipped: dict[str, str] | None = None
 
     @classmethod
     def from_template(

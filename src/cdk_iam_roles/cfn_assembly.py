@@ -24,6 +24,7 @@ from cdk_iam_roles.cfn_files import (
     read_json_file,
     resolve_inside,
 )
+from cdk_iam_roles.cfn_tree import record_tree_paths, tree_resources
 from cdk_iam_roles.errors import InputError
 
 if TYPE_CHECKING:  # the stacks are built by the caller (cdk_iam_roles.cfn)
@@ -65,6 +66,7 @@ def read_cloud_assembly(
         raise InputError(f"{directory}: {what}")
     reader = _AssemblyReader(directory, make_stack)
     reader.read_folder(reader.root, prefix="", chain=())
+    reader.tree_paths()
     return reader.stacks
 
 
@@ -83,6 +85,24 @@ class _AssemblyReader:
         self.folders: set[Path] = set()
         self.assets: dict[Path, dict[str, tuple[str, str]]] = {}
         self.resolved: dict[tuple[Path, str], Path] = {}
+        self.tree_file: Path | None = None
+
+    def tree_paths(self) -> None:
+        """Construct paths from the app's ``tree.json`` for resources the metadata did
+        not name (a stack whose metadata was left out). The paths are for display only:
+        a tree that cannot be read leaves them out, it does not make the app unusable."""
+        if self.tree_file is None:
+            return
+        try:
+            if file_kind(self.show(self.tree_file)) != "file":
+                return
+            tree = read_json_file(self.show(self.tree_file), "a construct tree")
+        except InputError:
+            return
+        resources = list(tree_resources(tree))
+        for stack in self.stacks:
+            if len(stack.paths) < len(stack.resources):
+                record_tree_paths(stack, resources)
 
     def show(self, resolved: Path) -> Path:
         return self.given / resolved.relative_to(self.root)
@@ -121,6 +141,9 @@ class _AssemblyReader:
             kind = artifact.get("type")
             props = artifact.get("properties")
             props = props if isinstance(props, Mapping) else {}
+            if kind == "cdk:tree" and isinstance(props.get("file"), str) and not chain:
+                field = f"artifact {artifact_id!r} file"
+                self.tree_file = self.inside(folder, props["file"], manifest_file, field)
             if kind == "cdk:cloud-assembly" and isinstance(props.get("directoryName"), str):
                 field = f"artifact {artifact_id!r} directoryName"
                 sub = self.inside(folder, props["directoryName"], manifest_file, field)
@@ -172,9 +195,12 @@ class _AssemblyReader:
     def read_nested(self, parent: StackTemplate, folder: Path, chain: tuple[Path, ...]) -> None:
         """The nested stacks of ``parent`` (and theirs); ``chain``: the template files
         from the top stack down to ``parent``."""
+        skipped = parent.nested_skipped = {}
         for logical_id, resource in parent.resources_of_type("AWS::CloudFormation::Stack"):
             file = self.nested_template(resource, folder, f"{parent.source}: {logical_id}")
-            if file is None:
+            if isinstance(file, str):
+                # Never silent: rule IAMR-DOC-007 reports it, the catalog lists it.
+                skipped[logical_id] = file
                 continue
             if file in chain:
                 cycle = " -> ".join(self._name(f) for f in (*chain, file))
@@ -202,9 +228,10 @@ class _AssemblyReader:
             self.add(child)
             self.read_nested(child, folder, (*chain, file))
 
-    def nested_template(self, resource: Mapping[str, Any], folder: Path, where: str) -> Path | None:
+    def nested_template(self, resource: Mapping[str, Any], folder: Path, where: str) -> Path | str:
         """The file of a nested stack: from ``aws:asset:path`` metadata (the CDK CLI
-        writes it), else from the asset hash at the end of ``TemplateURL``."""
+        writes it), else from the asset hash at the end of ``TemplateURL``; or why it
+        cannot be found."""
         metadata = resource.get("Metadata") or {}
         asset = metadata.get("aws:asset:path") if isinstance(metadata, Mapping) else None
         if isinstance(asset, str):
@@ -218,14 +245,26 @@ class _AssemblyReader:
             join = url["Fn::Join"]
             parts = join[1] if len(join) == 2 and isinstance(join[1], list) else []
         last = next((p for p in reversed(parts) if isinstance(p, str)), None)
+        if isinstance(asset, str):
+            missing = f"its template {asset!r} (aws:asset:path) is not in the assembly"
+        else:
+            missing = "its TemplateURL names no template of the assembly"
         if last is None or not last.endswith(".json"):
-            return None
-        entry = self.asset_files(folder).get(last.rsplit("/", 1)[-1][: -len(".json")])
+            return missing
+        asset_hash = last.rsplit("/", 1)[-1][: -len(".json")]
+        files = self.asset_files(folder)
+        entry = files.get(asset_hash)
         if entry is None:
-            return None
+            if isinstance(asset, str):
+                return missing
+            if not files:
+                return "the assembly has no asset manifest (*.assets.json) to find its template"
+            return f"no asset manifest lists its template (asset {asset_hash})"
         name, manifest = entry
         file = self.inside(folder, name, Path(manifest), "an asset's source path")
-        return file if file_kind(file) is not None else None
+        if file_kind(file) is None:
+            return f"its template {name!r} (asset {asset_hash}) is not in the assembly"
+        return file
 
     def asset_files(self, folder: Path) -> dict[str, tuple[str, str]]:
         """Asset hash → (file name, asset manifest), from the folder's ``*.assets.json``."""

@@ -183,7 +183,8 @@ def read_html(page: str) -> PageReader:
 # --- Mermaid ----------------------------------------------------------------------------
 
 _NODE = re.compile(
-    r'^\s*(?P<id>[a-z]+\d+)(?P<shape>\[\/|\[\(|\(\[|\[)"(?P<label>[^"]*)"(\/\]|\)\]|\]\)|\])$'
+    r'^\s*(?P<id>[a-z]+\d+)(?P<shape>\[\/|\[\(|\(\[|\[|\{\{)"(?P<label>[^"]*)"'
+    r"(\/\]|\)\]|\]\)|\]|\}\})$"
 )
 _EDGE = re.compile(r"^\s*(?P<a>[a-z]+\d+) -->(\|[^|]+\|)? (?P<b>[a-z]+\d+)$")
 _SUBGRAPH = re.compile(r'^\s*subgraph (st\d+)\["[^"]*"\]$')
@@ -247,7 +248,7 @@ def check_assembly(path: str | Path) -> Catalog:
     for stack in catalog.stacks:
         assert escape_md(stack.name) in markdown
     profiles = read_profiles(render_profiles(catalog))
-    concrete = [r for r in catalog.human_assumable if r.arn]
+    concrete = [r for r in catalog.profile_assumable if r.arn]
     assert len(profiles.sections()) == len(concrete)
     assert {profiles[s]["role_arn"] for s in profiles.sections()} == {r.arn for r in concrete}
     summary = render(catalog, "summary")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from raw_templates import ACCOUNT, GITHUB, WEB, oidc, role, stmt, zoo_stack
 
 from cdk_iam_roles.catalog import Catalog, build_catalog, render
 from cdk_iam_roles.catalog.render import FORMATS
+from cdk_iam_roles.catalog.risk import LEVELS
 from cdk_iam_roles.cfn import StackTemplate
 
 NASTY = '<script>alert("x")</script> | *bold* & `code` [link](http://evil.example)'
@@ -49,30 +51,44 @@ def test_every_format_is_offered() -> None:
 # --- md ---------------------------------------------------------------------------------
 
 
-def test_markdown_groups_by_stack_then_pattern(catalog: Catalog) -> None:
+def test_markdown_lists_each_stack_most_risky_first(catalog: Catalog) -> None:
     text = render(catalog, "md")
-    headings = [line for line in text.splitlines() if line.startswith("#")]
-    zoo = headings.index("## Stack Zoo")
-    assert headings[zoo + 1 : zoo + 7] == [
-        "### ServiceRole (1)",
-        "### CrossAccountRole (2)",
-        "### ElevatedUserRole (1)",
-        "### WebIdentityRole (5)",
-        "### FederatedRole (1)",
-        "### hand-written (4)",
-    ]
-    assert "## Stack Edge\\_1/Stack" in headings
-    assert (
-        "| **gh-deploy**<br>Zoo/GitHubDeploy | GitHub Actions, repository acme/web, branch main |"
-        in text
+    lines = text.splitlines()
+    zoo = lines.index("## Stack Zoo")
+    rows = [line for line in lines[zoo:] if line.startswith("| **")][: len(catalog.stacks[0].roles)]
+    levels = [re.search(r"risk (critical|high|elevated|normal)", row) for row in rows]
+    ranks = [LEVELS.index(m.group(1)) for m in levels if m]
+    assert len(ranks) == len(rows) == 14
+    assert ranks == sorted(ranks)
+    # The anyone-can-assume role leads; service and workload roles come last.
+    assert rows[0].startswith("| **Open (generated name)**<br>Zoo/Open<br>hand-written<br>")
+    assert "risk critical: anyone can assume it" in rows[0]
+    assert "IAMR-TRUST-001: trust policy statement 0 allows Principal" in rows[0]
+    assert "## Stack Edge\\_1/Stack" in lines
+    assert any(
+        row.startswith("| **gh-deploy**<br>Zoo/GitHubDeploy<br>WebIdentityRole<br>risk normal |")
+        and "| GitHub Actions, repository acme/web, branch main |" in row
+        for row in rows
     )
 
 
-def test_markdown_lists_people_and_errors_first(catalog: Catalog) -> None:
+def test_markdown_lists_errors_anyone_and_people_first(catalog: Catalog) -> None:
     text = render(catalog, "md")
+    errors = text.index("## Errors")
+    anyone = text.index("## Roles anyone can assume")
     people = text.index("## Roles people can assume")
-    assert people < text.index("## Errors") < text.index("## Stack Zoo")
-    assert "- **admin** (Zoo): IAM user alice in 111111111111 (MFA within 15 min" in text
+    assert errors < anyone < people < text.index("## Stack Zoo")
+    section = text[anyone:people]
+    assert "- **Open (generated name)** (Zoo): any AWS principal" in section
+    assert "admin" not in section
+    listed = [line for line in text[people:].splitlines() if line.startswith("- **")]
+    assert listed[0].startswith("- **Open (generated name)** (Zoo, risk critical")
+    assert (
+        "- **admin** (Zoo, risk elevated: people can assume it): "
+        "IAM user alice in 111111111111 (MFA within 15 min"
+    ) in text
+    # People sign in to the SAML console role: it is listed.
+    assert "- **console-readonly** (Zoo, risk elevated" in text
 
 
 def test_markdown_escapes_table_breakers(catalog: Catalog) -> None:
@@ -158,9 +174,77 @@ def test_mermaid_links_principals_to_roles_to_services(catalog: Catalog) -> None
     assert len(workers) == 2
     assert all(nodes[w].startswith("StatesWorker") for w in workers)
     worker = workers[0]
-    services = {nodes[b] for a, b in edges if a == worker}
+    services = {nodes[b] for a, b in edges if a == worker and b.startswith("s")}
     assert services == {"dynamodb", "lambda", "s3"}
+    policies = {nodes[b] for a, b in edges if a == worker and b.startswith("m")}
+    assert policies == {
+        "AWSXrayWriteOnlyAccess #40;AWS managed#41;",
+        "shared-read #40;customer managed, this stack#41;",
+    }
     assert sum(1 for n in nodes if n.startswith("r")) == len(catalog.roles)
+
+
+def assume_app() -> list[StackTemplate]:
+    """A deploy role granted sts:AssumeRole on roles of its stack and of another stack."""
+    policy = {
+        "PolicyName": "assume",
+        "PolicyDocument": {
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRole",
+                    "Resource": [{"Fn::GetAtt": ["Target", "Arn"]}, "*"],
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["sts:Assume*"],
+                    "Resource": f"arn:aws:iam::{ACCOUNT}:role/app-*",
+                },
+                # Not an assume grant: no edge to the role it names.
+                {
+                    "Effect": "Allow",
+                    "Action": "iam:GetRole",
+                    "Resource": {"Fn::GetAtt": ["Other", "Arn"]},
+                },
+            ]
+        },
+    }
+    home = StackTemplate.from_template(
+        {
+            "Resources": {
+                "Deployer": role(stmt({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}), Policies=[policy]),
+                "Target": role(stmt({"AWS": {"Fn::GetAtt": ["Deployer", "Arn"]}})),
+                "Other": role(stmt({"AWS": {"Fn::GetAtt": ["Deployer", "Arn"]}})),
+            }
+        },
+        name="Home",
+        account=ACCOUNT,
+        region="eu-west-1",
+    )
+    away = StackTemplate.from_template(
+        {
+            "Resources": {
+                "App": role(stmt({"AWS": ACCOUNT}), RoleName="app-runner"),
+                "Else": role(stmt({"AWS": ACCOUNT}), RoleName="elsewhere"),
+            }
+        },
+        name="Away",
+        account=ACCOUNT,
+        region="eu-west-1",
+    )
+    return [home, away]
+
+
+def test_mermaid_draws_granted_assume_edges() -> None:
+    text = render(build_catalog(assume_app()), "mermaid")
+    nodes, _ = mermaid_graph(text)
+    by_label = {label.split(" ", 1)[0]: node for node, label in nodes.items()}
+    may_assume = {
+        (a, b) for a, b in re.findall(r"^  (\w+) -->\|may assume\| (\w+)$", text, re.MULTILINE)
+    }
+    deployer = by_label["Deployer"]
+    # The same-stack reference and the ARN pattern; "*" draws no edge to every role.
+    assert may_assume == {(deployer, by_label["Target"]), (deployer, by_label["app-runner"])}
 
 
 def test_mermaid_escapes_quotes_and_markup(catalog: Catalog) -> None:
@@ -197,7 +281,7 @@ def test_summary_counts_roles_per_stack_and_pattern(catalog: Catalog) -> None:
     counts = catalog.severity_counts()
     assert counts["error"] >= 2  # the two open roles
     assert lines[0] == (
-        "IAM role catalog: 29 roles in 3 stacks, 10 human-assumable; "
+        "IAM role catalog: 29 roles in 3 stacks, 12 human-assumable; "
         f"findings: {counts['error']} errors, {counts['warning']} warning"
         f"{'' if counts['warning'] == 1 else 's'}, {counts['info']} info"
     )

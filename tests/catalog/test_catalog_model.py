@@ -84,7 +84,16 @@ def test_pattern_metadata_wins_over_the_shape() -> None:
 
 
 def test_human_assumable_roles_are_the_ones_trusting_aws_identities(catalog: Catalog) -> None:
+    # People sign in to the SAML console role through their IdP: human, but no profile.
     assert {r.logical_id for r in catalog.human_assumable} == {
+        "Audit",
+        "Vendor",
+        "Admin",
+        "Mixed",
+        "Open",
+        "Console",
+    }
+    assert {r.logical_id for r in catalog.profile_assumable} == {
         "Audit",
         "Vendor",
         "Admin",

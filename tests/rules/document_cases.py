@@ -80,4 +80,17 @@ DOCUMENT_CASES: dict[str, tuple[Any, ...]] = {
         {**template(R=_role(LAMBDA_TRUST)), "Transform": ["AWS::LanguageExtensions"]},
         "Transform",
     ),
+    # A template read on its own: no assembly to find the nested template in (the
+    # assembly reader's own reasons are tested in tests/catalog/test_catalog_nested.py).
+    "IAMR-DOC-007": (
+        template(
+            R=_role(LAMBDA_TRUST),
+            Inner={
+                "Type": "AWS::CloudFormation::Stack",
+                "Properties": {"TemplateURL": "https://example.com/inner.json"},
+            },
+        ),
+        template(R=_role(LAMBDA_TRUST)),
+        "Inner",
+    ),
 }

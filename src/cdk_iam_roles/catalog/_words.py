@@ -49,11 +49,16 @@ KINDS: tuple[str, ...] = (
     "other",
     "unknown",
 )
-# Principals that stand for AWS identities a person signs in as (users, roles, whole
-# accounts): those are the roles `profiles` writes ~/.aws/config entries for.
+# Principals that stand for AWS identities a person may sign in as (users, roles, whole
+# accounts) and call sts:AssumeRole with: those are the roles `profiles` writes
+# ~/.aws/config entries for. A role of the same stack that only services can assume
+# (CodePipeline's pipeline role, say) is not one: see Assumer.service_chain.
 HUMAN_KINDS = frozenset(
     {"account", "iam-user", "iam-role", "assumed-role", "federated-user", "anyone"}
 )
+# AssumeRole actions (or wildcards that include them) a trust statement may allow.
+_ASSUME_ROLE = frozenset({"sts:assumerole", "sts:*", "*"})
+_ASSUME_ROLE_WITH_SAML = frozenset({"sts:assumerolewithsaml", "sts:*", "*"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,10 @@ class Assumer:
         words: who this is, in words, with the conditions that narrow it.
         actions: the statement's actions.
         conditions: the statement's conditions, verbatim.
+        stack_role: the logical ID of the role of the same stack this principal is, if it
+            is one (default ``None``).
+        service_chain: the principal is a role of the same stack that only AWS services
+            (directly or through other such roles) can assume (default False).
     """
 
     kind: PrincipalKind
@@ -88,12 +97,30 @@ class Assumer:
     words: str
     actions: tuple[str, ...]
     conditions: tuple[ConditionEntry, ...]
+    stack_role: str | None = None
+    service_chain: bool = False
 
     @property
     def human(self) -> bool:
-        """True when an AWS identity (user, role, account) may assume the role with AssumeRole."""
-        return self.kind in HUMAN_KINDS and any(
-            a.lower() in ("sts:assumerole", "sts:*", "*") for a in self.actions
+        """True when people can assume the role through this principal.
+
+        Decided by who is trusted: an IAM user, a role or an account (with
+        ``sts:AssumeRole``), or a SAML identity provider people sign in through (with
+        ``sts:AssumeRoleWithSAML``); never a service, nor a role of the same stack that
+        only services can assume.
+        """
+        return self.assume_role_caller or (
+            self.kind == "saml" and any(a.lower() in _ASSUME_ROLE_WITH_SAML for a in self.actions)
+        )
+
+    @property
+    def assume_role_caller(self) -> bool:
+        """True when a person's AWS identity calls ``sts:AssumeRole`` on the role: what an
+        AWS CLI profile (``role_arn`` + ``source_profile``) does. False for SAML."""
+        return (
+            self.kind in HUMAN_KINDS
+            and not self.service_chain
+            and any(a.lower() in _ASSUME_ROLE for a in self.actions)
         )
 
 
@@ -193,7 +220,9 @@ def _aws_words(value: str) -> tuple[str, str]:
     kind, _, rest = resource.partition("/")
     name = rest.rsplit("/", 1)[-1] if rest else rest
     if service == "iam" and kind == "user":
-        return "iam-user", f"IAM user {name} in {account}"
+        # The path is part of the user's ARN (user/PATH/NAME) and tells users apart.
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns
+        return "iam-user", f"IAM user {rest} in {account}"
     if service == "iam" and kind == "role":
         return "iam-role", f"IAM role {name} in {account}"
     if service == "sts" and kind == "assumed-role":
@@ -474,9 +503,11 @@ def describe_statement(statement: Mapping[str, Any], resources: Mapping[str, Any
     principal = statement.get("Principal")
     out: list[Assumer] = []
 
-    def add(kind: str, raw: str, words: str, quals: Sequence[str] = ()) -> None:
+    def add(
+        kind: str, raw: str, words: str, quals: Sequence[str] = (), role: str | None = None
+    ) -> None:
         text = words + (f" ({', '.join(quals)})" if quals else "")
-        out.append(Assumer(kind, raw, text, actions, entries))
+        out.append(Assumer(kind, raw, text, actions, entries, role))
 
     if "NotPrincipal" in statement:
         # Allow with NotPrincipal lets in every principal not listed: treat it as anyone.
@@ -507,6 +538,9 @@ def describe_statement(statement: Mapping[str, Any], resources: Mapping[str, Any
                     )
                     noun = {"iam-role": "IAM role", "iam-user": "IAM user"}.get(kind, "principal")
                     words = f"{noun} {value.logical_id} of this stack"
+                    role = value.logical_id if kind == "iam-role" else None
+                    add(kind, display(value), words, _aws_qualifiers(cond), role)
+                    continue
                 else:
                     kind, words = "unknown", display(value)
                 add(kind, display(value), words, _aws_qualifiers(cond))

@@ -32,12 +32,12 @@ Example:
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 
+from cdk_iam_roles.catalog._permissions import Permissions, attached_policies, permissions
 from cdk_iam_roles.catalog._words import (
     Assumer,
     ConditionEntry,
@@ -73,38 +73,14 @@ PATTERNS: tuple[str, ...] = (
     "RolesAnywhereRole",
     HAND_WRITTEN,
 )
+# Rules whose findings say roles of the app were not read (nested stack templates not
+# found, transforms that create resources at deployment).
+NOT_READ_RULES = frozenset({"IAMR-DOC-006", "IAMR-DOC-007"})
 # CloudFormation resource metadata a pattern may set to name itself exactly.
 PATTERN_METADATA_KEY = "cdk-iam-roles:pattern"
 # MaxSessionDuration when the property is absent.
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html
 DEFAULT_MAX_SESSION_SECONDS = 3600
-
-
-@dataclass(frozen=True, slots=True)
-class Permissions:
-    """What a role may do, summarized.
-
-    Args:
-        managed_policies: attached managed policies (AWS managed by name, customer
-            managed by ARN or name, ``unknown (reason)`` otherwise).
-        allowed: actions of ``Allow`` statements grouped by service prefix (``*`` for
-            the bare wildcard), from inline policies, ``AWS::IAM::Policy`` resources
-            and managed policies of the same stack.
-        denied: actions of ``Deny`` statements, grouped the same way.
-        notes: what the summary cannot group (``NotAction``, unknown documents).
-        boundary: the permissions boundary, or ``None``.
-    """
-
-    managed_policies: tuple[str, ...] = ()
-    allowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    denied: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
-    boundary: str | None = None
-
-    @property
-    def services(self) -> tuple[str, ...]:
-        """Service prefixes the role is allowed to call (sorted)."""
-        return tuple(sorted(self.allowed))
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +131,15 @@ class RoleEntry:
 
     @property
     def human_assumable(self) -> bool:
-        """True when an IAM user, role or account principal may call ``sts:AssumeRole``."""
+        """True when people can assume the role: an IAM user, role or account principal
+        with ``sts:AssumeRole`` (not a service-only role of the stack), or SAML sign-in."""
         return any(a.human for a in self.assumers)
+
+    @property
+    def profile_assumable(self) -> bool:
+        """True when a person's AWS identity may call ``sts:AssumeRole`` on the role (what
+        an AWS CLI ``role_arn`` profile does; SAML sign-in is not that)."""
+        return any(a.assume_role_caller for a in self.assumers)
 
     @property
     def conditions(self) -> tuple[ConditionEntry, ...]:
@@ -232,8 +215,19 @@ class Catalog:
 
     @property
     def human_assumable(self) -> list[RoleEntry]:
-        """The roles that IAM users, roles or accounts may assume."""
+        """The roles people may assume (IAM users, roles, accounts, SAML sign-in)."""
         return [r for r in self.roles if r.human_assumable]
+
+    @property
+    def profile_assumable(self) -> list[RoleEntry]:
+        """The roles people assume with ``sts:AssumeRole`` (those ``profiles`` writes)."""
+        return [r for r in self.roles if r.profile_assumable]
+
+    @property
+    def not_read(self) -> list[Finding]:
+        """Findings that say part of the app was not read (a nested stack's template, a
+        transform's resources), so its roles are missing from the catalog."""
+        return [f for f in self.findings if f.rule_id in NOT_READ_RULES]
 
     def severity_counts(self) -> dict[str, int]:
         """Findings per severity (``error``, ``warning``, ``info``), every key present."""
@@ -270,7 +264,9 @@ def build_catalog(
         by_resource: dict[str, list[Finding]] = {}
         for finding in findings:
             by_resource.setdefault(finding.logical_id, []).append(finding)
-        attached = _attached_policies(view)
+        attached = attached_policies(view)
+        role_resources = list(stack.resources_of_type("AWS::IAM::Role"))
+        trusts = _service_chains({lid: _trust(view, lid) for lid, _ in role_resources})
         roles = [
             _role(
                 view,
@@ -278,8 +274,9 @@ def build_catalog(
                 resource,
                 tuple(by_resource.get(logical_id, ())),
                 attached.get(logical_id, []),
+                trusts[logical_id],
             )
-            for logical_id, resource in stack.resources_of_type("AWS::IAM::Role")
+            for logical_id, resource in role_resources
         ]
         roles.sort(key=lambda r: (PATTERNS.index(r.pattern), r.path, r.logical_id))
         entries.append(
@@ -297,10 +294,12 @@ def _role(
     resource: Mapping[str, Any],
     findings: tuple[Finding, ...],
     attached: Sequence[tuple[str, str, Mapping[str, Any]]],
+    trust: _Trust,
 ) -> RoleEntry:
     stack = view.stack
     resolver = stack.resolver
     props = view.resolved[logical_id]
+    assumers, denies, trust_unknown = trust
     name_value = props.get("RoleName")
     if name_value is None:
         role_name, name_display = None, "generated"
@@ -310,25 +309,6 @@ def _role(
         role_name, name_display = None, display(name_value)
     iam_path_value = props.get("Path", "/")
     iam_path = iam_path_value if isinstance(iam_path_value, str) else display(iam_path_value)
-
-    assumers: list[Assumer] = []
-    denies: list[str] = []
-    trust_unknown: str | None = None
-    trust = props.get("AssumeRolePolicyDocument")
-    if isinstance(trust, Mapping):
-        statements = trust.get("Statement")
-        if isinstance(statements, (Unknown, ResourceRef)):
-            trust_unknown = display(statements)
-        for statement in as_list(statements):
-            if not isinstance(statement, Mapping):
-                continue
-            described = describe_statement(statement, stack.resources)
-            if statement.get("Effect") == "Deny":
-                denies.extend(f"denied: {a.words}" for a in described)
-            else:
-                assumers.extend(described)
-    else:
-        trust_unknown = display(trust) if trust is not None else "unknown (no trust policy)"
 
     max_value = props.get("MaxSessionDuration")
     max_seconds: int | None
@@ -362,15 +342,80 @@ def _role(
         arn=_arn(resolver, role_name, iam_path),
         description=description if isinstance(description, str) else None,
         pattern=pattern,
-        assumers=tuple(assumers),
-        trust_denies=tuple(denies),
+        assumers=assumers,
+        trust_denies=denies,
         trust_unknown=trust_unknown,
         max_session_seconds=max_seconds,
         max_session_display=max_display,
-        permissions=_permissions(view, resolver, logical_id, props, attached),
+        permissions=permissions(view, resolver, logical_id, props, attached),
         findings=findings,
         deployment=stack.deployment,
     )
+
+
+# Who a role trusts: its Allow principals, its Deny statements in words, and why the trust
+# could not be read (``None`` when it could).
+_Trust = tuple[tuple[Assumer, ...], tuple[str, ...], str | None]
+
+
+def _trust(view: TemplateView, logical_id: str) -> _Trust:
+    stack = view.stack
+    props = view.resolved[logical_id]
+    assumers: list[Assumer] = []
+    denies: list[str] = []
+    trust_unknown: str | None = None
+    trust = props.get("AssumeRolePolicyDocument")
+    if isinstance(trust, Mapping):
+        statements = trust.get("Statement")
+        if isinstance(statements, (Unknown, ResourceRef)):
+            trust_unknown = display(statements)
+        for statement in as_list(statements):
+            if not isinstance(statement, Mapping):
+                continue
+            described = describe_statement(statement, stack.resources)
+            if statement.get("Effect") == "Deny":
+                denies.extend(f"denied: {a.words}" for a in described)
+            else:
+                assumers.extend(described)
+    else:
+        trust_unknown = display(trust) if trust is not None else "unknown (no trust policy)"
+    return tuple(assumers), tuple(denies), trust_unknown
+
+
+def _service_chains(trusts: Mapping[str, _Trust]) -> dict[str, _Trust]:
+    """``trusts`` with principals that are service-only roles of the stack marked.
+
+    A role is *service-only* when its trust was read and every principal it allows is an
+    AWS service or another service-only role of the same stack (CodePipeline's action
+    roles, trusted by the pipeline role, which ``codepipeline.amazonaws.com`` assumes).
+    A role that trusts such a role is not assumable by people through it.
+    """
+    service_only: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for logical_id, (assumers, _, unknown) in trusts.items():
+            if logical_id in service_only or unknown is not None or not assumers:
+                continue
+            if all(
+                a.kind == "service" or (a.stack_role is not None and a.stack_role in service_only)
+                for a in assumers
+            ):
+                service_only.add(logical_id)
+                changed = True
+    return {
+        logical_id: (
+            tuple(
+                replace(a, service_chain=True)
+                if a.stack_role is not None and a.stack_role in service_only
+                else a
+                for a in assumers
+            ),
+            denies,
+            unknown,
+        )
+        for logical_id, (assumers, denies, unknown) in trusts.items()
+    }
 
 
 def _arn(resolver: Resolver, role_name: str | None, iam_path: str) -> str | None:
@@ -411,6 +456,9 @@ def infer_pattern(assumers: Sequence[Assumer], irregular: bool = False) -> str:
         irregular: the trust has Deny statements or could not be read (default False).
     """
     if irregular or not assumers:
+        return HAND_WRITTEN
+    if any(a.service_chain for a in assumers):
+        # Trusted by a service role of the same stack: no pattern renders that trust.
         return HAND_WRITTEN
     kinds = {a.kind for a in assumers}
     if kinds == {"service"} and all(_roles_anywhere_shaped(a) for a in assumers):
@@ -486,159 +534,3 @@ def _web_identity_shaped(assumer: Assumer) -> bool:
             "cognito-identity.amazonaws.com:amr" in keys
         )
     return any(k.endswith(":aud") for k in keys) and any(k.endswith(":sub") for k in keys)
-
-
-# --- permissions ------------------------------------------------------------------------
-
-_AWS_MANAGED = re.compile(r"arn:[^:]+:iam::aws:policy/(.+)")
-
-
-def _display_resolver(resolver: Resolver) -> Resolver:
-    """A resolver that writes unknown pseudo parameters as ``${AWS::…}`` (for names only)."""
-
-    class _Display(Resolver):
-        def _pseudo(self, name: str) -> Any:
-            value = Resolver._pseudo(self, name)
-            return f"${{{name}}}" if isinstance(value, Unknown) else value
-
-    return _Display(
-        resources=resolver.resources,
-        account=resolver.account,
-        region=resolver.region,
-        template_parameters=resolver.template_parameters,
-    )
-
-
-def _policy_label(stack: StackTemplate, value: Any, raw: Any, resolver: Resolver) -> str:
-    if isinstance(value, Unknown):
-        shown = _display_resolver(resolver).resolve(raw)
-        if isinstance(shown, str) and _AWS_MANAGED.fullmatch(shown):
-            value = shown
-    if isinstance(value, str):
-        match = _AWS_MANAGED.fullmatch(value)
-        return f"{match.group(1)} (AWS managed)" if match else value
-    if isinstance(value, ResourceRef):
-        target = stack.resources.get(value.logical_id)
-        props = target.get("Properties") if isinstance(target, Mapping) else None
-        name = props.get("ManagedPolicyName") if isinstance(props, Mapping) else None
-        label = name if isinstance(name, str) else value.logical_id
-        return f"{label} (customer managed, this stack)"
-    return display(value)
-
-
-def _attached_policies(
-    view: TemplateView,
-) -> dict[str, list[tuple[str, str, Mapping[str, Any]]]]:
-    """Policies of the stack that attach themselves to roles (``Roles: [{Ref: Role}]``).
-
-    Returns role logical ID → (type, logical ID, resolved properties), read once per stack
-    so that a stack with hundreds of roles and policies stays linear.
-    """
-    out: dict[str, list[tuple[str, str, Mapping[str, Any]]]] = {}
-    kinds = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
-    for other_id, other in view.stack.resources_of_type(*kinds):
-        props = view.resolved[other_id]
-        for ref in as_list(props.get("Roles")):
-            if isinstance(ref, ResourceRef) and ref.attribute is None:
-                out.setdefault(ref.logical_id, []).append((str(other.get("Type")), other_id, props))
-    return out
-
-
-def _permissions(
-    view: TemplateView,
-    resolver: Resolver,
-    logical_id: str,
-    props: Mapping[str, Any],
-    attached: Sequence[tuple[str, str, Mapping[str, Any]]],
-) -> Permissions:
-    stack = view.stack
-    documents: list[Any] = []
-    managed: list[str] = []
-    raw_props = stack.resources[logical_id].get("Properties") or {}
-    raw_arns = raw_props.get("ManagedPolicyArns") if isinstance(raw_props, Mapping) else None
-    resolved_arns = props.get("ManagedPolicyArns")
-    raw_list = raw_arns if isinstance(raw_arns, list) else []
-    for index, value in enumerate(as_list(resolved_arns)):
-        raw = raw_list[index] if index < len(raw_list) else value
-        managed.append(_policy_label(stack, value, raw, resolver))
-        if isinstance(value, ResourceRef):
-            target = stack.resources.get(value.logical_id)
-            if isinstance(target, Mapping) and target.get("Type") == "AWS::IAM::ManagedPolicy":
-                tprops = view.resolved[value.logical_id]
-                documents.append(tprops.get("PolicyDocument"))
-    for policy in as_list(props.get("Policies")):
-        if isinstance(policy, Mapping):
-            documents.append(policy.get("PolicyDocument"))
-        else:
-            documents.append(policy)
-    # Policies and managed policies of the stack that attach themselves to this role.
-    for kind, other_id, oprops in attached:
-        documents.append(oprops.get("PolicyDocument"))
-        if kind == "AWS::IAM::ManagedPolicy":
-            name = oprops.get("ManagedPolicyName")
-            label = name if isinstance(name, str) else other_id
-            managed.append(f"{label} (customer managed, this stack)")
-    allowed: dict[str, set[str]] = {}
-    denied: dict[str, set[str]] = {}
-    notes: list[str] = []
-    for document in documents:
-        _collect(document, allowed, denied, notes)
-    boundary_value = props.get("PermissionsBoundary")
-    boundary = None
-    if boundary_value is not None:
-        raw_boundary = (
-            raw_props.get("PermissionsBoundary") if isinstance(raw_props, Mapping) else None
-        )
-        boundary = _policy_label(stack, boundary_value, raw_boundary, resolver)
-    return Permissions(
-        managed_policies=tuple(dict.fromkeys(managed)),
-        allowed={k: tuple(sorted(v)) for k, v in sorted(allowed.items())},
-        denied={k: tuple(sorted(v)) for k, v in sorted(denied.items())},
-        notes=tuple(dict.fromkeys(notes)),
-        boundary=boundary,
-    )
-
-
-def _is_session_revocation(statement: Mapping[str, Any]) -> bool:
-    """The deny of ``revoke_sessions_issued_before`` / the console's "Revoke active sessions"."""
-    condition = statement.get("Condition")
-    return (
-        as_list(statement.get("Action")) == ["*"]
-        and as_list(statement.get("Resource")) == ["*"]
-        and isinstance(condition, Mapping)
-        and list(condition) == ["DateLessThan"]
-        and isinstance(condition["DateLessThan"], Mapping)
-        and list(condition["DateLessThan"]) == ["aws:TokenIssueTime"]
-    )
-
-
-def _collect(
-    document: Any,
-    allowed: dict[str, set[str]],
-    denied: dict[str, set[str]],
-    notes: list[str],
-) -> None:
-    if not isinstance(document, Mapping):
-        notes.append(f"policy document {display(document)}")
-        return
-    for statement in as_list(document.get("Statement")):
-        if not isinstance(statement, Mapping):
-            notes.append(f"statement {display(statement)}")
-            continue
-        target = denied if statement.get("Effect") == "Deny" else allowed
-        if target is denied and _is_session_revocation(statement):
-            cutoff = display(statement["Condition"]["DateLessThan"]["aws:TokenIssueTime"])
-            notes.append(f"sessions issued before {cutoff} are revoked (every action denied)")
-            continue
-        if "NotAction" in statement:
-            effect = "denies" if target is denied else "allows"
-            notes.append(f"{effect} every action except {display(statement['NotAction'])}")
-            continue
-        for action in as_list(statement.get("Action")):
-            if not isinstance(action, str):
-                notes.append(f"action {display(action)}")
-                continue
-            service, _, name = action.partition(":")
-            # Service prefixes are case-insensitive; show them in lower case.
-            # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
-            target.setdefault(service.lower() if name else "*", set()).add(name or action)

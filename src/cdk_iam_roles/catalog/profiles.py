@@ -1,7 +1,9 @@
 """``~/.aws/config`` profiles for the roles people assume (pure Python).
 
-For every human-assumable role of a :class:`~cdk_iam_roles.catalog.model.Catalog` (one
-that trusts IAM users, roles or accounts; not services, OIDC or SAML), one
+For every role of a :class:`~cdk_iam_roles.catalog.model.Catalog` that people assume with
+``sts:AssumeRole`` (:attr:`~cdk_iam_roles.catalog.model.RoleEntry.profile_assumable`: it
+trusts IAM users, roles or accounts; not services, service-only roles of its stack, OIDC
+or SAML, whose people sign in through their identity provider instead), one
 ``[profile <stack>-<role-name>]`` section with what the trust requires: ``role_arn``,
 ``source_profile``, ``mfa_serial`` when MFA is required, ``external_id`` when exactly one
 external ID is accepted, ``duration_seconds`` within the role's ``MaxSessionDuration``,
@@ -193,7 +195,7 @@ def _skip_reason(role: RoleEntry) -> str:
 
 
 def _section(role: RoleEntry, name: str, options: ProfileOptions) -> list[_Line]:
-    humans = [a for a in role.assumers if a.human]
+    humans = [a for a in role.assumers if a.assume_role_caller]
     entries = [e for a in humans for e in a.conditions]
     where = role.path
     if role.arn is None:
@@ -364,7 +366,7 @@ def profile_report(catalog: Catalog, options: ProfileOptions | None = None) -> P
     out = [
         _comment("~/.aws/config profiles for the roles people can assume (cdk-iam-roles profiles)")
     ]
-    roles = catalog.human_assumable
+    roles = catalog.profile_assumable
     if not roles:
         out.append(_comment("No role of this app trusts IAM users, roles or accounts."))
     used: dict[str, int] = {}

@@ -39,7 +39,6 @@ LEVELS: tuple[RiskLevel, ...] = ("critical", "high", "elevated", "normal")
 _ADMIN_POLICIES = frozenset(
     {"AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AWSOrganizationsFullAccess"}
 )
-_HUMAN_ASSUMERS = frozenset({"account", "iam-user", "iam-role", "assumed-role", "saml"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +65,11 @@ def _administers(role: RoleEntry) -> bool:
         return True
     if any(a in ("*", "iam:*") for a in allowed.get("iam", ())):
         return True
-    names = {p.rsplit("/", 1)[-1] for p in role.permissions.managed_policies}
+    names = {
+        p.removesuffix(" (AWS managed)").rsplit("/", 1)[-1]
+        for p in role.permissions.managed_policies
+        if p.endswith(" (AWS managed)")
+    }
     return bool(names & _ADMIN_POLICIES)
 
 
@@ -95,7 +98,7 @@ def risk_of(role: RoleEntry) -> Risk:
         reasons.append((1, "administrator permissions"))
     if _other_account(role):
         reasons.append((1, "trusted by another account"))
-    if any(a.kind in _HUMAN_ASSUMERS for a in role.assumers):
+    if role.human_assumable:
         reasons.append((2, "people can assume it"))
     warnings = role.count(Severity.WARNING)
     if warnings:
