@@ -144,7 +144,8 @@ def _card(role: RoleEntry, risk: Risk) -> str:
 def _attention(catalog: Catalog, rated: list[tuple[RoleEntry, Risk]]) -> list[str]:
     errors = [f for f in catalog.findings if f.severity is Severity.ERROR]
     open_roles = [r for r, _ in rated if any(a.kind == "anyone" for a in r.assumers)]
-    if not errors and not open_roles:
+    not_read = catalog.not_read
+    if not errors and not open_roles and not not_read:
         return []
     parts = ['<section class="attention"><h2 id="attention">Needs attention</h2>']
     if open_roles:
@@ -161,6 +162,17 @@ def _attention(catalog: Catalog, rated: list[tuple[RoleEntry, Risk]]) -> list[st
             f'<li><span class="error">{escape(f.rule_id)}</span> <code>{escape(f.path)}</code>: '
             f"{escape(f.message)}</li>"
             for f in errors
+        )
+        parts.append("</ul>")
+    if not_read:
+        parts.append(
+            "<p><strong>Not read</strong> (the roles these parts deploy are not in this "
+            "catalog):</p><ul>"
+        )
+        parts.extend(
+            f'<li><span class="warning">{escape(f.rule_id)}</span> <code>{escape(f.path)}</code>: '
+            f"{escape(f.message)}</li>"
+            for f in not_read
         )
         parts.append("</ul>")
     parts.append("</section>")
