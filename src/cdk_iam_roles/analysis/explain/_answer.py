@@ -116,6 +116,10 @@ class Explanation:
         """
         verb = "can" if self.allowed else "cannot"
         head = "ALLOWED" if self.allowed else "DENIED"
+        if self.outcome == "Unknown":
+            # Never allowed, but not known to be denied either: a policy that decides it is
+            # not available offline (the causes say which).
+            verb, head = "cannot be shown to", "UNDECIDED"
         if self.mode == "assume":
             first = f"{self.principal} {verb} assume {self.role} ({self.role_arn})"
             first += f" with {self.action}"
