@@ -423,8 +423,12 @@ _set_cache: dict[bytes | str, CompiledPolicySet] = {}
 
 def _content_key(value: Any) -> bytes | str:
     """A key that is equal only for equal content: marshal (fast) or else repr."""
+    # Format version 2: from version 3 on, marshal writes back-references for objects
+    # whose reference count is above one, so the same document could give other bytes
+    # (a cache miss and a second entry) once something else holds a reference to it;
+    # version 2 writes content only, and is no slower.
     try:
-        return marshal.dumps(value)
+        return marshal.dumps(value, 2)
     except ValueError:  # not plain JSON data (e.g. a MappingProxyType)
         return repr(value)
 

@@ -91,7 +91,10 @@ class _Opaque:
 def _opaque(resource: str, caller: Caller, context: Context) -> _Opaque | None:
     keys: frozenset[str] = frozenset()
     for value in context.values():
-        if holds_placeholder(value):
+        # A placeholder holds "{": test that in C before calling the full check.
+        if ("{" in value if isinstance(value, str) else any("{" in v for v in value)) and (
+            holds_placeholder(value)
+        ):
             keys = frozenset(k for k, v in context.items() if holds_placeholder(v))
             break
     if not keys and "{" not in resource and "{" not in caller.raw:
@@ -148,7 +151,14 @@ def _normalize_context(
 ) -> dict[str, str | tuple[str, ...]]:
     # Context key names are case-insensitive.
     # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
-    normalized: dict[str, str | tuple[str, ...]] = {}
+    # The usual case first, in one comprehension: no two keys differ only in case.
+    normalized: dict[str, str | tuple[str, ...]] = {
+        key.lower(): value if isinstance(value, str) else tuple(str(item) for item in value)
+        for key, value in context.items()
+    }
+    if len(normalized) == len(context):
+        return normalized
+    normalized = {}
     for key, value in context.items():
         lower = key.lower()
         given: str | tuple[str, ...] = (
@@ -306,7 +316,9 @@ def _hits(
     return found
 
 
-def _allows(hits: Iterable[_Hit]) -> list[_Hit]:
+def _allows(hits: Sequence[_Hit]) -> list[_Hit]:
+    if not hits:
+        return []
     return [hit for hit in hits if hit.statement.effect == "Allow" and hit.status == _MATCH]
 
 
@@ -482,7 +494,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
     scp_levels = (
         [hits(level) for level in compiled.scps]
-        if aws_identity and not policies.principal_in_management_account
+        if compiled.scps and aws_identity and not policies.principal_in_management_account
         else []
     )
     # RCPs do not affect resources of the management account; RCPFullAWSAccess is
@@ -490,7 +502,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
     rcp_levels = (
         [hits(level) for level in compiled.rcps]
-        if not policies.resource_in_management_account
+        if compiled.rcps and not policies.resource_in_management_account
         else []
     )
 
@@ -499,10 +511,14 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     unevaluable_denies: list[Reason] = []
     unevaluable: list[Unevaluable] = []
     layers: list[list[_Hit]] = [identity_hits, boundary_hits, session_hits, resource_hits]
-    layers.extend(scp_levels)
-    layers.extend(rcp_levels)
+    if scp_levels:
+        layers.extend(scp_levels)
+    if rcp_levels:
+        layers.extend(rcp_levels)
     unknown_allows: list[Unevaluable] = []
     for layer in layers:
+        if not layer:
+            continue
         for hit in layer:
             if hit.statement.effect != "Deny":
                 if hit.status == _UNKNOWN:
@@ -571,7 +587,11 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     resource_account = request.resource_account or caller.account
     same_account = caller.account is not None and caller.account == resource_account
 
-    direct = [hit for hit in resource_allows if _direct_grant(hit.kind, boundary_ok, session_ok)]
+    direct = (
+        [hit for hit in resource_allows if _direct_grant(hit.kind, boundary_ok, session_ok)]
+        if resource_allows
+        else []
+    )
     if not aws_identity:
         granted = bool(resource_allows)
         if not granted:
