@@ -443,17 +443,20 @@ def compile_policy_set(policies: PolicySet) -> CompiledPolicySet:
         >>> compile_policy_set(PolicySet(scps=[[]])).scps
         ((),)
     """
-    # Keyed by content, like `compile_policy`: equal policy sets are parsed once.
-    key = _content_key(
-        (
-            policies.identity,
-            policies.resource,
-            policies.boundary,
-            policies.scps,
-            policies.rcps,
-            policies.session,
-        )
+    # Keyed by content, like `compile_policy`: equal policy sets are parsed once. (This
+    # runs for every new PolicySet: marshal is called here directly, see `_content_key`.)
+    content: Any = (
+        policies.identity,
+        policies.resource,
+        policies.boundary,
+        policies.scps,
+        policies.rcps,
+        policies.session,
     )
+    try:
+        key: bytes | str = marshal.dumps(content, 2)
+    except ValueError:
+        key = repr(content)
     cached = _set_cache.get(key)
     if cached is None:
         cached = _compile_set(policies)

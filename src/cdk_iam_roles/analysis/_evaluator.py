@@ -316,12 +316,6 @@ def _hits(
     return found
 
 
-def _allows(hits: Sequence[_Hit]) -> list[_Hit]:
-    if not hits:
-        return []
-    return [hit for hit in hits if hit.statement.effect == "Allow" and hit.status == _MATCH]
-
-
 _KIND_LABELS: dict[PolicyKind, str] = {
     "identity": "identity-based policy",
     "resource": "resource-based policy",
@@ -360,6 +354,8 @@ def _problem_text(problem: Unevaluable, trust: bool) -> str:
 
 class _Collector:
     """Gathers near misses and unevaluable allow statements for an implicit deny."""
+
+    __slots__ = ("reasons", "request", "trust", "unevaluable")
 
     def __init__(self, request: Request, trust: bool) -> None:
         self.request = request
@@ -516,12 +512,20 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     if rcp_levels:
         layers.extend(rcp_levels)
     unknown_allows: list[Unevaluable] = []
+    # The Allow statements that apply, per layer (in the order of ``layers``), gathered in
+    # the same pass (a statement's effect is "Allow" or "Deny": see `compile_policy`).
+    allows: list[list[_Hit]] = []
     for layer in layers:
         if not layer:
+            allows.append(layer)
             continue
+        layer_allows: list[_Hit] = []
+        allows.append(layer_allows)
         for hit in layer:
             if hit.statement.effect != "Deny":
-                if hit.status == _UNKNOWN:
+                if hit.status == _MATCH:
+                    layer_allows.append(hit)
+                elif hit.status == _UNKNOWN:
                     unknown_allows.extend(hit.unknown)
                 continue
             ref = hit.statement.ref
@@ -564,9 +568,9 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
 
     # 2. Every SCP level must allow.
     for number, level in enumerate(scp_levels):
-        allows = _allows(level)
-        if allows:
-            granted_by.append(allows[0])
+        level_allows = allows[4 + number]
+        if level_allows:
+            granted_by.append(level_allows[0])
             continue
         blocked = True
         reasons.append(
@@ -579,11 +583,10 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
         collector.near_misses(level)
 
     # 3. Identity-based side: identity allow, within the boundary and the session policy.
-    identity_allows = _allows(identity_hits)
-    boundary_ok = compiled.boundary is None or not aws_identity or bool(_allows(boundary_hits))
-    session_ok = compiled.session is None or not aws_identity or bool(_allows(session_hits))
+    identity_allows, boundary_allows, session_allows, resource_allows = allows[:4]
+    boundary_ok = compiled.boundary is None or not aws_identity or bool(boundary_allows)
+    session_ok = compiled.session is None or not aws_identity or bool(session_allows)
     identity_path = aws_identity and bool(identity_allows) and boundary_ok and session_ok
-    resource_allows = _allows(resource_hits)
     resource_account = request.resource_account or caller.account
     same_account = caller.account is not None and caller.account == resource_account
 
