@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
 
 from cdk_iam_roles.analysis._compile import CompiledStatement
 from cdk_iam_roles.analysis._conditions import Context, evaluate_with_placeholders
@@ -151,14 +152,18 @@ def _normalize_context(
 ) -> dict[str, str | tuple[str, ...]]:
     # Context key names are case-insensitive.
     # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
-    # The usual case first, in one comprehension: no two keys differ only in case.
-    normalized: dict[str, str | tuple[str, ...]] = {
-        key.lower(): value if isinstance(value, str) else tuple(str(item) for item in value)
-        for key, value in context.items()
-    }
-    if len(normalized) == len(context):
-        return normalized
-    normalized = {}
+    # The usual case first, without a Python-level loop over the keys: single string
+    # values under keys that do not differ only in case.
+    lowered: dict[str, str | Sequence[str]] = dict(
+        zip(map(str.lower, context.keys()), context.values(), strict=True)
+    )
+    if len(lowered) == len(context):
+        for value in lowered.values():
+            if not isinstance(value, str):
+                break
+        else:
+            return cast("dict[str, str | tuple[str, ...]]", lowered)
+    normalized: dict[str, str | tuple[str, ...]] = {}
     for key, value in context.items():
         lower = key.lower()
         given: str | tuple[str, ...] = (
@@ -183,12 +188,11 @@ def _apply(
 ) -> _Hit | None:
     """Match one statement; ``None`` when it certainly does not apply before conditions.
 
-    ``action`` is lower-case: actions are case-insensitive. ``opaque`` says which request
-    values hold placeholders; where a match depends on one, the statement is unknown.
+    ``action`` is lower-case: actions are case-insensitive; `_hits` has already checked
+    the statement's Action. ``opaque`` says which request values hold placeholders; where
+    a match depends on one, the statement is unknown.
     """
     unknown = statement.problems
-    if statement.action is not None and not statement.action(action):
-        return None
     if statement.resource is not None:
         if opaque is not None and (
             opaque.resource
@@ -310,6 +314,10 @@ def _hits(
 ) -> list[_Hit]:
     found: list[_Hit] = []
     for statement in statements:
+        # Most statements that do not apply fail on Action: test it before the call.
+        matches_action = statement.action
+        if matches_action is not None and not matches_action(action):
+            continue
         hit = _apply(statement, action, resource, caller, context, boundary_present, opaque)
         if hit is not None:
             found.append(hit)
