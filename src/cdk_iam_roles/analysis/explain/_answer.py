@@ -36,8 +36,10 @@ class Explanation:
     Args:
         allowed: whether the request would succeed. Required.
         outcome: the evaluator's outcome (``Allowed``, ``ExplicitDeny``,
-            ``ImplicitDeny``), or ``Refused`` when the policies allow it but STS refuses
-            the request (a session duration above the limit). Required.
+            ``ImplicitDeny``), ``Refused`` when the policies allow it but STS refuses
+            the request (a session duration above the limit), or ``Unknown`` when a
+            policy that decides it is not available offline (a boundary or a KMS key
+            policy outside the app): never allowed, shown as ``UNDECIDED``. Required.
         mode: ``"assume"`` (assuming the role) or ``"call"`` (a call made with it).
             Required.
         role: the role's construct path. Required.
