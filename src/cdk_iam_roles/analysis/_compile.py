@@ -423,8 +423,12 @@ _set_cache: dict[bytes | str, CompiledPolicySet] = {}
 
 def _content_key(value: Any) -> bytes | str:
     """A key that is equal only for equal content: marshal (fast) or else repr."""
+    # Format version 2: from version 3 on, marshal writes back-references for objects
+    # whose reference count is above one, so the same document could give other bytes
+    # (a cache miss and a second entry) once something else holds a reference to it;
+    # version 2 writes content only, and is no slower.
     try:
-        return marshal.dumps(value)
+        return marshal.dumps(value, 2)
     except ValueError:  # not plain JSON data (e.g. a MappingProxyType)
         return repr(value)
 
@@ -439,17 +443,20 @@ def compile_policy_set(policies: PolicySet) -> CompiledPolicySet:
         >>> compile_policy_set(PolicySet(scps=[[]])).scps
         ((),)
     """
-    # Keyed by content, like `compile_policy`: equal policy sets are parsed once.
-    key = _content_key(
-        (
-            policies.identity,
-            policies.resource,
-            policies.boundary,
-            policies.scps,
-            policies.rcps,
-            policies.session,
-        )
+    # Keyed by content, like `compile_policy`: equal policy sets are parsed once. (This
+    # runs for every new PolicySet: marshal is called here directly, see `_content_key`.)
+    content: Any = (
+        policies.identity,
+        policies.resource,
+        policies.boundary,
+        policies.scps,
+        policies.rcps,
+        policies.session,
     )
+    try:
+        key: bytes | str = marshal.dumps(content, 2)
+    except ValueError:
+        key = repr(content)
     cached = _set_cache.get(key)
     if cached is None:
         cached = _compile_set(policies)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
 
 from cdk_iam_roles.analysis._compile import CompiledStatement
 from cdk_iam_roles.analysis._conditions import Context, evaluate_with_placeholders
@@ -91,7 +92,10 @@ class _Opaque:
 def _opaque(resource: str, caller: Caller, context: Context) -> _Opaque | None:
     keys: frozenset[str] = frozenset()
     for value in context.values():
-        if holds_placeholder(value):
+        # A placeholder holds "{": test that in C before calling the full check.
+        if ("{" in value if isinstance(value, str) else any("{" in v for v in value)) and (
+            holds_placeholder(value)
+        ):
             keys = frozenset(k for k, v in context.items() if holds_placeholder(v))
             break
     if not keys and "{" not in resource and "{" not in caller.raw:
@@ -148,6 +152,17 @@ def _normalize_context(
 ) -> dict[str, str | tuple[str, ...]]:
     # Context key names are case-insensitive.
     # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+    # The usual case first, without a Python-level loop over the keys: single string
+    # values under keys that do not differ only in case.
+    lowered: dict[str, str | Sequence[str]] = dict(
+        zip(map(str.lower, context.keys()), context.values(), strict=True)
+    )
+    if len(lowered) == len(context):
+        for value in lowered.values():
+            if not isinstance(value, str):
+                break
+        else:
+            return cast("dict[str, str | tuple[str, ...]]", lowered)
     normalized: dict[str, str | tuple[str, ...]] = {}
     for key, value in context.items():
         lower = key.lower()
@@ -173,12 +188,11 @@ def _apply(
 ) -> _Hit | None:
     """Match one statement; ``None`` when it certainly does not apply before conditions.
 
-    ``action`` is lower-case: actions are case-insensitive. ``opaque`` says which request
-    values hold placeholders; where a match depends on one, the statement is unknown.
+    ``action`` is lower-case: actions are case-insensitive; `_hits` has already checked
+    the statement's Action. ``opaque`` says which request values hold placeholders; where
+    a match depends on one, the statement is unknown.
     """
     unknown = statement.problems
-    if statement.action is not None and not statement.action(action):
-        return None
     if statement.resource is not None:
         if opaque is not None and (
             opaque.resource
@@ -300,14 +314,14 @@ def _hits(
 ) -> list[_Hit]:
     found: list[_Hit] = []
     for statement in statements:
+        # Most statements that do not apply fail on Action: test it before the call.
+        matches_action = statement.action
+        if matches_action is not None and not matches_action(action):
+            continue
         hit = _apply(statement, action, resource, caller, context, boundary_present, opaque)
         if hit is not None:
             found.append(hit)
     return found
-
-
-def _allows(hits: Iterable[_Hit]) -> list[_Hit]:
-    return [hit for hit in hits if hit.statement.effect == "Allow" and hit.status == _MATCH]
 
 
 _KIND_LABELS: dict[PolicyKind, str] = {
@@ -348,6 +362,8 @@ def _problem_text(problem: Unevaluable, trust: bool) -> str:
 
 class _Collector:
     """Gathers near misses and unevaluable allow statements for an implicit deny."""
+
+    __slots__ = ("reasons", "request", "trust", "unevaluable")
 
     def __init__(self, request: Request, trust: bool) -> None:
         self.request = request
@@ -482,7 +498,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
     scp_levels = (
         [hits(level) for level in compiled.scps]
-        if aws_identity and not policies.principal_in_management_account
+        if compiled.scps and aws_identity and not policies.principal_in_management_account
         else []
     )
     # RCPs do not affect resources of the management account; RCPFullAWSAccess is
@@ -490,7 +506,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
     rcp_levels = (
         [hits(level) for level in compiled.rcps]
-        if not policies.resource_in_management_account
+        if compiled.rcps and not policies.resource_in_management_account
         else []
     )
 
@@ -499,13 +515,25 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     unevaluable_denies: list[Reason] = []
     unevaluable: list[Unevaluable] = []
     layers: list[list[_Hit]] = [identity_hits, boundary_hits, session_hits, resource_hits]
-    layers.extend(scp_levels)
-    layers.extend(rcp_levels)
+    if scp_levels:
+        layers.extend(scp_levels)
+    if rcp_levels:
+        layers.extend(rcp_levels)
     unknown_allows: list[Unevaluable] = []
+    # The Allow statements that apply, per layer (in the order of ``layers``), gathered in
+    # the same pass (a statement's effect is "Allow" or "Deny": see `compile_policy`).
+    allows: list[list[_Hit]] = []
     for layer in layers:
+        if not layer:
+            allows.append(layer)
+            continue
+        layer_allows: list[_Hit] = []
+        allows.append(layer_allows)
         for hit in layer:
             if hit.statement.effect != "Deny":
-                if hit.status == _UNKNOWN:
+                if hit.status == _MATCH:
+                    layer_allows.append(hit)
+                elif hit.status == _UNKNOWN:
                     unknown_allows.extend(hit.unknown)
                 continue
             ref = hit.statement.ref
@@ -548,9 +576,9 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
 
     # 2. Every SCP level must allow.
     for number, level in enumerate(scp_levels):
-        allows = _allows(level)
-        if allows:
-            granted_by.append(allows[0])
+        level_allows = allows[4 + number]
+        if level_allows:
+            granted_by.append(level_allows[0])
             continue
         blocked = True
         reasons.append(
@@ -563,15 +591,18 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
         collector.near_misses(level)
 
     # 3. Identity-based side: identity allow, within the boundary and the session policy.
-    identity_allows = _allows(identity_hits)
-    boundary_ok = compiled.boundary is None or not aws_identity or bool(_allows(boundary_hits))
-    session_ok = compiled.session is None or not aws_identity or bool(_allows(session_hits))
+    identity_allows, boundary_allows, session_allows, resource_allows = allows[:4]
+    boundary_ok = compiled.boundary is None or not aws_identity or bool(boundary_allows)
+    session_ok = compiled.session is None or not aws_identity or bool(session_allows)
     identity_path = aws_identity and bool(identity_allows) and boundary_ok and session_ok
-    resource_allows = _allows(resource_hits)
     resource_account = request.resource_account or caller.account
     same_account = caller.account is not None and caller.account == resource_account
 
-    direct = [hit for hit in resource_allows if _direct_grant(hit.kind, boundary_ok, session_ok)]
+    direct = (
+        [hit for hit in resource_allows if _direct_grant(hit.kind, boundary_ok, session_ok)]
+        if resource_allows
+        else []
+    )
     if not aws_identity:
         granted = bool(resource_allows)
         if not granted:

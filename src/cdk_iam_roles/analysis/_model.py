@@ -121,7 +121,7 @@ class PolicySet:
         """
         cached = self._compiled
         if cached is None:
-            cached = _compiler()(self)
+            cached = (_COMPILE or _compiler())(self)
             object.__setattr__(self, "_compiled", cached)
         return cached
 

@@ -65,6 +65,7 @@ __all__ = [
     "find_role",
     "is_placeholder",
     "load_app",
+    "unknown_document",
 ]
 
 # A role without MaxSessionDuration allows one-hour sessions.
@@ -478,9 +479,29 @@ class _StackContext:
             )
         document = read.for_evaluation()
         if document is None:
-            reason = read.reason or "; ".join(read.problems)
-            return {"Statement": [{"Effect": Unknown(reason), "Action": "*", "Resource": "*"}]}
+            return unknown_document(read.reason or "; ".join(read.problems))
         return document
+
+
+def unknown_document(reason: str, *, resource_policy: bool = False) -> Mapping[str, Any]:
+    """A stand-in for a policy that exists but cannot be read: one statement of unknown effect.
+
+    The evaluator never takes it to allow and assumes it may deny, so a decision that needs
+    the policy is never an Allow.
+
+    Args:
+        reason: why the policy cannot be read, in words. Required.
+        resource_policy: the stand-in is a resource policy (its statement names every
+            principal, so that only its unknown effect is reported). Default False.
+
+    Example:
+        >>> unknown_document("not in the app")["Statement"][0]["Effect"]
+        <unknown: not in the app>
+    """
+    statement: dict[str, Any] = {"Effect": Unknown(reason), "Action": "*", "Resource": "*"}
+    if resource_policy:
+        statement["Principal"] = "*"
+    return {"Statement": [statement]}
 
 
 # A policy the template leaves out entirely: no statement, so it neither allows nor denies.

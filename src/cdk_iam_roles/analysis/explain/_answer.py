@@ -36,8 +36,10 @@ class Explanation:
     Args:
         allowed: whether the request would succeed. Required.
         outcome: the evaluator's outcome (``Allowed``, ``ExplicitDeny``,
-            ``ImplicitDeny``), or ``Refused`` when the policies allow it but STS refuses
-            the request (a session duration above the limit). Required.
+            ``ImplicitDeny``), ``Refused`` when the policies allow it but STS refuses
+            the request (a session duration above the limit), or ``Unknown`` when a
+            policy that decides it is not available offline (a boundary or a KMS key
+            policy outside the app): never allowed, shown as ``UNDECIDED``. Required.
         mode: ``"assume"`` (assuming the role) or ``"call"`` (a call made with it).
             Required.
         role: the role's construct path. Required.
@@ -116,6 +118,10 @@ class Explanation:
         """
         verb = "can" if self.allowed else "cannot"
         head = "ALLOWED" if self.allowed else "DENIED"
+        if self.outcome == "Unknown":
+            # Never allowed, but not known to be denied either: a policy that decides it is
+            # not available offline (the causes say which).
+            verb, head = "cannot be shown to", "UNDECIDED"
         if self.mode == "assume":
             first = f"{self.principal} {verb} assume {self.role} ({self.role_arn})"
             first += f" with {self.action}"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from cdk_iam_roles.analysis import (
+    Decision,
     PolicySet,
     Request,
     evaluate,
@@ -16,6 +18,7 @@ from cdk_iam_roles.analysis.assembly import (
     RoleInfo,
     find_resource_policy,
     is_placeholder,
+    unknown_document,
 )
 from cdk_iam_roles.analysis.explain._answer import Cause, Explanation
 from cdk_iam_roles.analysis.explain._causes import (
@@ -44,6 +47,49 @@ def _resource_arn(app: App, text: str) -> str:
             return role.arn
     raise InputError(
         f"--resource {text!r}: neither an ARN nor a construct path or logical ID of the app"
+    )
+
+
+# A KMS key or alias ARN: arn:PARTITION:kms:REGION:ACCOUNT:key/ID or …:alias/NAME.
+_KMS_KEY_ARN = re.compile(r"arn:[^:]+:kms:[^:]*:[^:]*:(?:key|alias)/.+", re.DOTALL)
+
+
+def _key_outside_app(action: str, arn: str) -> bool:
+    """A call of the KMS service on a key (or alias) whose key policy the app does not hold.
+
+    "Unless the key policy explicitly allows it, you cannot use IAM policies to allow
+    access to a KMS key. Without permission from the key policy, IAM policies that allow
+    permissions have no effect." An alias resolves to a key whose policy we cannot see.
+    https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+    """
+    return action.lower().startswith("kms:") and _KMS_KEY_ARN.fullmatch(arn) is not None
+
+
+def _without_stand_in(decision: Decision) -> Decision:
+    """The decision without what the key-policy stand-in (the only resource policy) added."""
+    return dataclasses.replace(
+        decision,
+        reasons=tuple(
+            r
+            for r in decision.reasons
+            if r.policy_kind != "resource"
+            and (r.statement is None or r.statement.kind != "resource")
+        ),
+        unevaluable=tuple(u for u in decision.unevaluable if u.policy_kind != "resource"),
+    )
+
+
+def _key_policy_unknown(arn: str, role_account: str | None) -> Cause:
+    account = role_account or "ACCOUNT"
+    return Cause(
+        "key-policy-unknown",
+        f"the key policy of {arn} is not in the app: IAM policies alone never grant access to "
+        f"a KMS key; the call is allowed only if the key policy allows the role's account "
+        f"({account}) or the role",
+        "Check the key policy (aws kms get-key-policy): it must allow the role, or enable IAM "
+        f"policies for account {account} (the default statement naming "
+        f"arn:aws:iam::{account}:root). Define the key in the app (kms.Key) to have it checked "
+        "offline.",
     )
 
 
@@ -87,6 +133,7 @@ def explain_call(
     context = _context(caller, who, assume=False)
     notes: list[str] = list(role.notes)
     target = find_resource_policy(app, arn)
+    key_outside = target is None and _key_outside_app(action, arn)
     trust_target = (
         next((r for r in app.roles if r.arn == arn), None)
         if action.lower().startswith("sts:assumerole")
@@ -110,9 +157,16 @@ def explain_call(
         fields = arn.split(":")
         if len(fields) > 4 and re.fullmatch(r"\d{12}", fields[4]):
             resource_account = fields[4]
-        notes.append(
-            "no resource policy of the app protects this resource; the role's policies decide"
-        )
+        if key_outside:
+            # The key policy exists but is not ours to read: a stand-in that never allows.
+            resource_doc = unknown_document(
+                f"the key policy of {arn} is not in the app", resource_policy=True
+            )
+            resource_label = f"key policy of {arn}"
+        else:
+            notes.append(
+                "no resource policy of the app protects this resource; the role's policies decide"
+            )
     if resource_account is None:
         resource_account = role.account
     if is_placeholder(arn):
@@ -135,19 +189,33 @@ def explain_call(
             boundary=role.boundary.document if role.boundary else None,
         ),
     )
-    deciding, failed = _describe(decision, labels)
+    # Outside the app, a KMS key's policy is a stand-in that never allows (see above): the
+    # identity side is judged without it, and where it would allow, the answer is Unknown.
+    judged = _without_stand_in(decision) if key_outside else decision
+    key_decides = key_outside and any(
+        r.code in ("key-policy-no-allow", "cross-account-resource-no-allow")
+        for r in decision.reasons
+    )
+    deciding, failed = _describe(judged, labels)
     causes: list[Cause] = []
-    causes.extend(_mfa_causes(_failures(decision), who, caller))
-    causes.extend(_condition_causes(_failures(decision), who, app))
+    causes.extend(_mfa_causes(_failures(judged), who, caller))
+    causes.extend(_condition_causes(_failures(judged), who, app))
     allowed = decision.allowed
-    if not allowed:
+    if key_decides:
+        causes.append(_key_policy_unknown(arn, role.account))
+    elif key_outside and decision.outcome == "ImplicitDeny":
+        notes.append(
+            f"the key policy of {arn} is not in the app; a statement of it naming the role "
+            "would grant the call without any IAM policy"
+        )
+    if not allowed and not key_decides:
         kind = target.resource_type if target else "resource policy"
         policies_read = _Policies(identity, resource_doc, labels, context)
-        causes.extend(_deny_causes(decision, role.path, kind, where, policies_read))
-        multivalued, details = _multivalued_causes(decision)
+        causes.extend(_deny_causes(judged, role.path, kind, where, policies_read))
+        multivalued, details = _multivalued_causes(judged)
         causes.extend(multivalued)
-        causes.extend(_unevaluable_causes(decision, labels, explained=details))
-        if decision.outcome == "ImplicitDeny" and role.unavailable_policies:
+        causes.extend(_unevaluable_causes(judged, labels, explained=details))
+        if judged.outcome == "ImplicitDeny" and role.unavailable_policies:
             names = ", ".join(p.arn for p in role.unavailable_policies)
             causes.append(
                 Cause(
@@ -188,7 +256,7 @@ def explain_call(
     notes.extend(_rule_notes(app, role))
     return Explanation(
         allowed=allowed,
-        outcome=decision.outcome if allowed == decision.allowed else "Unknown",
+        outcome="Unknown" if key_decides or allowed != decision.allowed else decision.outcome,
         mode="call",
         role=role.path,
         role_arn=role.arn,
