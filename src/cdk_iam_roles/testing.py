@@ -105,6 +105,12 @@ def _caller(
 
 
 def _check(result: Explanation, expect_allowed: bool, what: str) -> Explanation:
+    if not expect_allowed and result.outcome == "Unknown":
+        # "Cannot" must be proved: an answer that depends on what is not in the app (a KMS
+        # key policy, an AWS managed boundary) is not a denial.
+        raise AssertionError(
+            f"expected {what} to be denied, but it cannot be decided offline:\n{result.to_text()}"
+        )
     if result.allowed != expect_allowed:
         expected = "allowed" if expect_allowed else "denied"
         raise AssertionError(f"expected {what} to be {expected}, but:\n{result.to_text()}")

@@ -20,7 +20,7 @@ import pytest
 from cdk_iam_roles.analysis.assembly import load_app
 from cdk_iam_roles.analysis.explain import Caller, explain_call
 from cdk_iam_roles.cli import main
-from cdk_iam_roles.testing import assert_can_call
+from cdk_iam_roles.testing import assert_can_call, assert_cannot_call
 
 ACCOUNT = "111111111111"
 KEY = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -130,6 +130,13 @@ def test_assert_can_call_fails_on_a_key_outside_the_app() -> None:
     template = _template(ALLOW_DECRYPT)
     with pytest.raises(AssertionError, match=r"key-policy-unknown"):
         assert_can_call(template, "Worker", "kms:Decrypt", KEY, account=ACCOUNT)
+
+
+def test_assert_cannot_call_fails_too_when_it_cannot_be_decided() -> None:
+    """ "Cannot" must be proved: an undecided call is not a denial."""
+    template = _template(ALLOW_DECRYPT)
+    with pytest.raises(AssertionError, match=r"cannot be decided offline"):
+        assert_cannot_call(template, "Worker", "kms:Decrypt", KEY, account=ACCOUNT)
 
 
 def test_cli_answers_undecided_with_exit_1(
