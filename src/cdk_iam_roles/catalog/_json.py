@@ -24,6 +24,7 @@ def _assumer(assumer: Assumer) -> dict[str, Any]:
         "principal": assumer.principal,
         "words": assumer.words,
         "human": assumer.human,
+        "external": assumer.external,
         "actions": list(assumer.actions),
         "conditions": [
             {"operator": c.operator, "key": c.key, "values": list(c.values)}

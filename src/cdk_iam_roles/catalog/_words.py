@@ -88,6 +88,8 @@ class Assumer:
         conditions: the statement's conditions, verbatim.
         stack_role: the logical ID of the role of the same stack this principal is, if it
             is one (default ``None``).
+        external: the principal is a role (or its session) that none of the apps read
+            defines: it lives outside what was reviewed. Default False.
         service_chain: the principal is a role of the same stack that only AWS services
             (directly or through other such roles) can assume (default False).
     """
@@ -99,6 +101,7 @@ class Assumer:
     conditions: tuple[ConditionEntry, ...]
     stack_role: str | None = None
     service_chain: bool = False
+    external: bool = False
 
     @property
     def human(self) -> bool:

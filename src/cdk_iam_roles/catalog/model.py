@@ -32,6 +32,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -282,7 +283,66 @@ def build_catalog(
         entries.append(
             StackEntry(stack.name, stack.account, stack.region, tuple(roles), stack.deployment)
         )
-    return Catalog(tuple(entries), tuple(all_findings))
+    return Catalog(tuple(_mark_external(entries)), tuple(all_findings))
+
+
+# A role or its session, by ARN (a role path may hold "/").
+_ROLE_ARN = re.compile(r"arn:[^:]+:(?:iam|sts)::(\d{12}):(?:role|assumed-role)/(.+)", re.ASCII)
+
+
+def _mark_external(entries: list[StackEntry]) -> list[StackEntry]:
+    """Mark the trusted roles that none of the apps read defines (issue 14: a trust naming
+    a role no app defines is shown as external).
+
+    A role of an account where some role's ARN is not known (a generated name) might be
+    that role, so it is not marked: only what is certainly outside is.
+    """
+    defined: set[str] = set()
+    unknown_accounts: set[str | None] = set()
+    for stack in entries:
+        for role in stack.roles:
+            if role.arn:
+                defined.add(role.arn)
+                defined.add(_session_prefix(role.arn))
+            else:
+                unknown_accounts.add(role.account)
+    if None in unknown_accounts:
+        return entries
+
+    def outside(assumer: Assumer) -> bool:
+        if assumer.kind not in ("iam-role", "assumed-role") or assumer.stack_role:
+            return False
+        match = _ROLE_ARN.fullmatch(assumer.principal)
+        if match is None or match.group(1) in unknown_accounts:
+            return False
+        if assumer.kind == "assumed-role":
+            return _session_prefix(assumer.principal) not in defined
+        return assumer.principal not in defined
+
+    out: list[StackEntry] = []
+    for stack in entries:
+        roles = []
+        for role in stack.roles:
+            assumers = tuple(
+                replace(a, external=True, words=f"{a.words} (external: no app read defines it)")
+                if outside(a)
+                else a
+                for a in role.assumers
+            )
+            roles.append(replace(role, assumers=assumers))
+        out.append(replace(stack, roles=tuple(roles)))
+    return out
+
+
+def _session_prefix(arn: str) -> str:
+    """``arn:P:sts::A:assumed-role/NAME`` for a role or session ARN (paths dropped)."""
+    match = _ROLE_ARN.fullmatch(arn)
+    if match is None:
+        return arn
+    name = match.group(2).split("/")
+    role_name = name[-1] if ":role/" in arn else name[0]
+    partition = arn.split(":", 2)[1]
+    return f"arn:{partition}:sts::{match.group(1)}:assumed-role/{role_name}"
 
 
 # --- one role -------------------------------------------------------------------------
