@@ -256,3 +256,24 @@ def test_the_org_rollout_member_template_is_read_once_and_clean(assembly: Path) 
     names = [r["Properties"]["RoleName"] for _, r in member.resources_of_type("AWS::IAM::Role")]
     assert names == ["org-security-audit"]
     assert check_stack(member) == []
+
+
+def test_catalog_lists_what_the_app_acknowledged_apart(assembly: Path) -> None:
+    """The examples acknowledge IAMR-TRUST-007 on the audit and vendor roles
+    (cdk.Acknowledgment): the catalog lists those apart, as check does, and without the
+    acknowledgments they are warnings again."""
+    from cdk_iam_roles.catalog import build_catalog, render
+    from cdk_iam_roles.cfn import load_stacks
+    from cdk_iam_roles.rules.acknowledgments import read_acknowledgments
+
+    stacks = load_stacks(assembly)
+    plain = build_catalog(stacks)
+    acknowledged = build_catalog(stacks, acknowledgments=read_acknowledgments(stacks, assembly))
+    before = [f for f in plain.findings if f.rule_id == "IAMR-TRUST-007"]
+    assert before, "the examples acknowledge IAMR-TRUST-007 on two roles"
+    assert not [f for f in acknowledged.findings if f.rule_id == "IAMR-TRUST-007"]
+    assert sorted(f.path for f in acknowledged.acknowledged) == sorted(f.path for f in before)
+    assert all(f.rule_id != "IAMR-TRUST-007" for r in acknowledged.roles for f in r.findings)
+    summary = render(acknowledged, "summary")
+    assert "IAMR-TRUST-007" not in summary
+    assert f"({len(before)} acknowledged)" in summary.splitlines()[0]

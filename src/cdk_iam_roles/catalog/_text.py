@@ -79,4 +79,5 @@ def totals_line(catalog: Catalog) -> str:
         f"{counts['error']} error{'s' if counts['error'] != 1 else ''}, "
         f"{counts['warning']} warning{'s' if counts['warning'] != 1 else ''}, "
         f"{counts['info']} info"
+        + (f" ({len(catalog.acknowledged)} acknowledged)" if catalog.acknowledged else "")
     )

@@ -50,6 +50,7 @@ from cdk_iam_roles.catalog._words import (
 )
 from cdk_iam_roles.cfn import Resolver, ResourceRef, StackTemplate, Unknown
 from cdk_iam_roles.rules import Finding, RuleSettings, Severity
+from cdk_iam_roles.rules.acknowledgments import Acknowledgments
 from cdk_iam_roles.rules.engine import check_view
 from cdk_iam_roles.rules.view import TemplateView, as_list
 from cdk_iam_roles.trust.confused_deputy import confused_deputy_support
@@ -203,11 +204,15 @@ class Catalog:
 
     Args:
         stacks: the stacks, in the order they were read (stacks without roles included).
-        findings: every finding of the rules on these stacks (roles or not).
+        findings: every finding of the rules on these stacks (roles or not) that no
+            acknowledgment accepts.
+        acknowledged: the findings the app acknowledged (``cdk.Acknowledgment``), left
+            out of ``findings`` and of each role's findings. Default: none.
     """
 
     stacks: tuple[StackEntry, ...]
     findings: tuple[Finding, ...] = ()
+    acknowledged: tuple[Finding, ...] = ()
 
     @property
     def roles(self) -> list[RoleEntry]:
@@ -242,13 +247,19 @@ class Catalog:
 
 
 def build_catalog(
-    stacks: Iterable[StackTemplate], *, settings: RuleSettings | None = None
+    stacks: Iterable[StackTemplate],
+    *,
+    settings: RuleSettings | None = None,
+    acknowledgments: Acknowledgments | None = None,
 ) -> Catalog:
     """The catalog of every ``AWS::IAM::Role`` in ``stacks``.
 
     Args:
         stacks: stacks from :func:`cdk_iam_roles.cfn.load_stacks`.
         settings: rule settings for the findings (default: AWS's default quotas).
+        acknowledgments: what the app acknowledged (see
+            :func:`cdk_iam_roles.rules.acknowledgments.read_acknowledgments`); the findings
+            they accept are listed apart, as ``check`` does. Default: none.
 
     Example:
         >>> from cdk_iam_roles.cfn import StackTemplate
@@ -257,10 +268,15 @@ def build_catalog(
     """
     entries: list[StackEntry] = []
     all_findings: list[Finding] = []
+    acknowledged: list[Finding] = []
     for stack in stacks:
         # One view per stack: the rules and the catalog read the same resolved resources.
         view = TemplateView(stack, settings or RuleSettings())
         findings = check_view(view)
+        if acknowledgments is not None and len(acknowledgments):
+            accepted = [f for f in findings if acknowledgments.find(f.rule_id, f.path)]
+            acknowledged.extend(accepted)
+            findings = [f for f in findings if f not in accepted]
         all_findings.extend(findings)
         by_resource: dict[str, list[Finding]] = {}
         for finding in findings:
@@ -283,7 +299,7 @@ def build_catalog(
         entries.append(
             StackEntry(stack.name, stack.account, stack.region, tuple(roles), stack.deployment)
         )
-    return Catalog(tuple(_mark_external(entries)), tuple(all_findings))
+    return Catalog(tuple(_mark_external(entries)), tuple(all_findings), tuple(acknowledged))
 
 
 # A role or its session, by ARN (a role path may hold "/").
