@@ -50,7 +50,7 @@ from cdk_iam_roles.catalog._words import (
 )
 from cdk_iam_roles.cfn import Resolver, ResourceRef, StackTemplate, Unknown
 from cdk_iam_roles.rules import Finding, RuleSettings, Severity
-from cdk_iam_roles.rules.acknowledgments import Acknowledgments
+from cdk_iam_roles.rules.acknowledgments import Acknowledgments, split_acknowledged
 from cdk_iam_roles.rules.engine import check_view
 from cdk_iam_roles.rules.view import TemplateView, as_list
 from cdk_iam_roles.trust.confused_deputy import confused_deputy_support
@@ -273,10 +273,9 @@ def build_catalog(
         # One view per stack: the rules and the catalog read the same resolved resources.
         view = TemplateView(stack, settings or RuleSettings())
         findings = check_view(view)
-        if acknowledgments is not None and len(acknowledgments):
-            accepted = [f for f in findings if acknowledgments.find(f.rule_id, f.path)]
-            acknowledged.extend(accepted)
-            findings = [f for f in findings if f not in accepted]
+        if acknowledgments is not None:
+            findings, accepted = split_acknowledged(findings, acknowledgments)
+            acknowledged.extend(finding for finding, _ in accepted)
         all_findings.extend(findings)
         by_resource: dict[str, list[Finding]] = {}
         for finding in findings:

@@ -17,7 +17,7 @@ from pathlib import Path
 from cdk_iam_roles.catalog import FORMATS, build_catalog, render
 from cdk_iam_roles.errors import InputError
 from cdk_iam_roles.organisation import load_organisation
-from cdk_iam_roles.rules.acknowledgments import Acknowledgments, read_acknowledgments
+from cdk_iam_roles.rules.acknowledgments import read_app_acknowledgments
 
 NAME = "catalog"
 HELP = "List who can assume each role, on which conditions, for how long, with what permissions."
@@ -53,9 +53,7 @@ def run(args: argparse.Namespace) -> int:
     """Build and print (or write) the catalog; returns the exit code."""
     stacks = load_organisation(args.path)
     # What the app acknowledged (cdk.Acknowledgment) is listed apart, as `check` does.
-    acks = Acknowledgments.of(
-        ack for path in args.path for ack in read_acknowledgments(stacks, path).all()
-    )
+    acks = read_app_acknowledgments(stacks, args.path)
     text = render(build_catalog(stacks, acknowledgments=acks), args.format)
     if args.output:
         try:

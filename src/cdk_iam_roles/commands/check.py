@@ -36,7 +36,8 @@ from cdk_iam_roles.rules.acknowledgments import (
     Acknowledgment,
     Acknowledgments,
     acknowledgment_id,
-    read_acknowledgments,
+    read_app_acknowledgments,
+    split_acknowledged,
 )
 from cdk_iam_roles.rules.engine import check_stack, has_errors
 from cdk_iam_roles.rules.model import Finding, RuleInfo, Severity
@@ -195,9 +196,7 @@ def run(args: argparse.Namespace) -> int:
     acks = (
         Acknowledgments()
         if args.ignore_acknowledgments
-        else Acknowledgments.of(
-            [ack for path in args.path for ack in read_acknowledgments(stacks, path).all()]
-        )
+        else read_app_acknowledgments(stacks, args.path)
     )
     findings, acknowledged = split_acknowledged(found, acks)
     shown = [f for f in findings if _RANK[f.severity] <= limit]
@@ -209,25 +208,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(text_report(stacks, shown, acknowledged=shown_acked))
     return 1 if has_errors(findings) else 0
-
-
-def split_acknowledged(
-    findings: Sequence[Finding], acks: Acknowledgments
-) -> tuple[list[Finding], list[Acknowledged]]:
-    """The findings no acknowledgment accepts, and those one does (with it).
-
-    An acknowledgment accepts the findings of its rule on the construct it was given on
-    and on every construct below it (the nearest one wins), as CDK's report does.
-    """
-    open_findings: list[Finding] = []
-    acknowledged: list[Acknowledged] = []
-    for finding in findings:
-        ack = acks.find(finding.rule_id, finding.path) if len(acks) else None
-        if ack is None:
-            open_findings.append(finding)
-        else:
-            acknowledged.append((finding, ack))
-    return open_findings, acknowledged
 
 
 def _summary(stacks: Sequence[StackTemplate], findings: Sequence[Finding]) -> dict[str, int]:

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from cdk_iam_roles.cfn import StackTemplate
+from cdk_iam_roles.rules.model import Finding
 
 __all__ = [
     "PLUGIN_NAME",
@@ -45,6 +46,8 @@ __all__ = [
     "Acknowledgments",
     "acknowledgment_id",
     "read_acknowledgments",
+    "read_app_acknowledgments",
+    "split_acknowledged",
 ]
 
 PLUGIN_NAME = "cdk-iam-roles"
@@ -207,3 +210,41 @@ def read_acknowledgments(stacks: Sequence[StackTemplate], path: str | Path) -> A
             merged.setdefault(scope, {}).update(entries)
     acks.extend(Acknowledgments.of_scopes(merged).all())
     return Acknowledgments.of(acks)
+
+
+def read_app_acknowledgments(
+    stacks: Sequence[StackTemplate], paths: Sequence[str | Path]
+) -> Acknowledgments:
+    """The acknowledgments of every app given (one PATH per app), together.
+
+    Example:
+        >>> len(read_app_acknowledgments([], ["a.json", "b.json"]))
+        0
+    """
+    return Acknowledgments.of(
+        ack for path in paths for ack in read_acknowledgments(stacks, path).all()
+    )
+
+
+def split_acknowledged(
+    findings: Sequence[Finding], acks: Acknowledgments
+) -> tuple[list[Finding], list[tuple[Finding, Acknowledgment]]]:
+    """The findings no acknowledgment accepts, and those one does (with it).
+
+    An acknowledgment accepts the findings of its rule on the construct it was given on
+    and on every construct below it (the nearest one wins), as CDK's report does. Used by
+    ``check`` and the catalog alike, so they cannot disagree on what is acknowledged.
+
+    Example:
+        >>> split_acknowledged([], Acknowledgments())
+        ([], [])
+    """
+    open_findings: list[Finding] = []
+    acknowledged: list[tuple[Finding, Acknowledgment]] = []
+    for finding in findings:
+        ack = acks.find(finding.rule_id, finding.path) if len(acks) else None
+        if ack is None:
+            open_findings.append(finding)
+        else:
+            acknowledged.append((finding, ack))
+    return open_findings, acknowledged
