@@ -273,14 +273,27 @@ class _AssemblyReader:
         files: dict[str, tuple[str, str]] = {}
         for found in sorted(self.show(folder).glob("*.assets.json")):
             manifest = self.show(self.inside(folder, found.name, found, "asset manifest"))
-            data = read_json_file(manifest, "an asset manifest")
-            entries = data.get("files") if isinstance(data, Mapping) else None
-            for asset_hash, entry in entries.items() if isinstance(entries, Mapping) else ():
-                source = entry.get("source") if isinstance(entry, Mapping) else None
-                if isinstance(source, Mapping) and isinstance(source.get("path"), str):
-                    files[str(asset_hash)] = (source["path"], str(manifest))
+            for asset_hash, path in asset_paths(manifest).items():
+                files[asset_hash] = (path, str(manifest))
         self.assets[folder] = files
         return files
+
+
+def asset_paths(manifest: Path) -> dict[str, str]:
+    """Asset hash → source path of the file assets of one asset manifest
+    (``*.assets.json``), read within the limits of :mod:`cdk_iam_roles.cfn_files`.
+
+    Raises:
+        InputError: the manifest cannot be read (not a regular file, not JSON …).
+    """
+    data = read_json_file(manifest, "an asset manifest")
+    entries = data.get("files") if isinstance(data, Mapping) else None
+    paths: dict[str, str] = {}
+    for asset_hash, entry in entries.items() if isinstance(entries, Mapping) else ():
+        source = entry.get("source") if isinstance(entry, Mapping) else None
+        if isinstance(source, Mapping) and isinstance(source.get("path"), str):
+            paths[str(asset_hash)] = source["path"]
+    return paths
 
 
 def _record_paths(stack: StackTemplate, metadata: object) -> None:

@@ -45,7 +45,8 @@ from pathlib import Path
 from typing import Any
 
 from cdk_iam_roles.cfn import ResourceRef, StackTemplate, Unknown, load_template
-from cdk_iam_roles.cfn_files import read_json_file, resolve_inside
+from cdk_iam_roles.cfn_assembly import asset_paths
+from cdk_iam_roles.cfn_files import resolve_inside
 from cdk_iam_roles.errors import InputError
 
 __all__ = [
@@ -367,16 +368,10 @@ def _read_url(url: object, stack: StackTemplate) -> tuple[Mapping[str, Any], str
 
 
 def _asset_files(root: Path) -> dict[str, str]:
-    """Asset hash → file name, from the asset manifests (``*.assets.json``) in ``root``,
-    each read within the limits of :mod:`cdk_iam_roles.cfn_files`."""
+    """Asset hash → file name, from every asset manifest (``*.assets.json``) in ``root``."""
     files: dict[str, str] = {}
     for manifest in sorted(root.glob("*.assets.json")):
-        data = read_json_file(manifest, "an asset manifest")
-        entries = data.get("files") if isinstance(data, Mapping) else None
-        for asset_hash, entry in entries.items() if isinstance(entries, Mapping) else ():
-            source = entry.get("source") if isinstance(entry, Mapping) else None
-            if isinstance(source, Mapping) and isinstance(source.get("path"), str):
-                files[str(asset_hash)] = source["path"]
+        files.update(asset_paths(manifest))
     return files
 
 

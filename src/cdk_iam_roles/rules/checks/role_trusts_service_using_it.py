@@ -94,11 +94,8 @@ def check(view: TemplateView) -> Iterator[Finding]:
         for role in view.roles
         if isinstance(role.properties.get("RoleName"), str)
     }
-    types = {use.resource_type for use in ROLE_USES}
-    for logical_id, resource in view.stack.resources.items():
-        kind = resource.get("Type") if isinstance(resource, Mapping) else None
-        if not isinstance(kind, str) or kind not in types:
-            continue
+    types = sorted({use.resource_type for use in ROLE_USES})
+    for logical_id, resource in view.stack.resources_of_type(*types):
         props = view.resolved[logical_id]
         for use in ROLE_USES:
             if use.resource_type != resource.get("Type"):
