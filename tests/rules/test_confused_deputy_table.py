@@ -79,8 +79,19 @@ def test_states_advice_names_both_keys() -> None:
     assert "stateMachine:*" in message
 
 
-def test_codedeploy_is_not_on_the_list_until_confirmed() -> None:
-    assert "codedeploy.amazonaws.com" not in CONFUSED_DEPUTY_SERVICES
+def test_codedeploy_advice_cites_its_confused_deputy_page() -> None:
+    # https://docs.aws.amazon.com/codedeploy/latest/userguide/security_confused_deputy.html
+    entry = CONFUSED_DEPUTY_SERVICES["codedeploy.amazonaws.com"]
+    assert entry.citation.endswith("codedeploy/latest/userguide/security_confused_deputy.html")
+    assert entry.source_account and entry.source_arn
+    group = {
+        "Type": "AWS::CodeDeploy::DeploymentGroup",
+        "Properties": {"ApplicationName": "app", "ServiceRoleArn": {"Fn::GetAtt": ["R", "Arn"]}},
+    }
+    tpl = template(R=role(statement({"Service": "codedeploy.amazonaws.com"})), G=group)
+    (message,) = deputy(tpl)
+    assert "aws:SourceAccount = your account" in message
+    assert ":deploymentgroup:*" in message
 
 
 # --- ServiceRole: aws:SourceOrgID / aws:SourceOrgPaths -----------------------------

@@ -10,6 +10,7 @@ statements to the role's assume-role policy. The role stays a real ``iam.Role``:
 
 from __future__ import annotations
 
+import json
 import re
 import weakref
 from collections.abc import Mapping, Sequence
@@ -62,8 +63,23 @@ class StackFacts:
         """The partition when the region is concrete, else ``None``."""
         return None if is_token(self.region) else partition_of_region(self.region)
 
+    @property
+    def partition_text(self) -> str:
+        """``stack.partition`` as the CDK renders it (usually the ``AWS::Partition`` token),
+        read from the stack once."""
+        text = _PARTITION_TEXT.get(self.stack)
+        if text is None:
+            text = _PARTITION_TEXT[self.stack] = self.stack.partition
+        return text
+
 
 _FACTS: weakref.WeakKeyDictionary[Construct, StackFacts] = weakref.WeakKeyDictionary()
+_PARTITION_TEXT: weakref.WeakKeyDictionary[cdk.Stack, str] = weakref.WeakKeyDictionary()
+# Principals the patterns created, per stack, by the trust they render (see
+# ``_shared_principal``).
+_PRINCIPALS: weakref.WeakKeyDictionary[cdk.Stack, dict[str, iam.IPrincipal]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def stack_facts(scope: Construct) -> StackFacts:
@@ -201,6 +217,53 @@ def native_principal(statements: Sequence[Statement]) -> iam.IPrincipal | None:
         arn = iam.ArnPrincipal(value)
         return arn.with_conditions(conditions) if conditions else arn
     return None
+
+
+def _plain_json(value: object) -> bool:
+    """Whether ``value`` is made only of JSON values (no construct or other object)."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_plain_json(item) for item in value)
+    if isinstance(value, Mapping):
+        return all(isinstance(k, str) and _plain_json(v) for k, v in value.items())
+    return False
+
+
+def _shared_principal(
+    scope: Construct, trust: Sequence[Statement], arn_only: bool
+) -> iam.IPrincipal:
+    """The principal that renders ``trust``, shared by the roles of a stack that trust alike.
+
+    Every principal object costs one or two round trips to Node, the main cost of a
+    role. The CDK's principals are values: a role reads its principal to write its trust
+    policy and never changes it, and no role hands it out. So the roles of one stack whose
+    trust is the same JSON (fifty ECS task roles pinned to the stack's account, every role
+    a vendor assumes with its own external ID) share one principal object, and such a role
+    costs one round trip instead of two or three. Trust holding anything but JSON (a
+    ``CfnJson``) is never shared. With ``arn_only``, the trust is one principal ARN whose
+    only condition is the external IDs, which ``iam.Role`` renders itself.
+    """
+    key = None
+    if _plain_json(trust):
+        if arn_only:
+            key = "arn " + trust[0]["Principal"]["AWS"]
+        else:
+            key = json.dumps(trust, sort_keys=True)
+    stack = stack_facts(scope).stack
+    if key is not None:
+        found = _PRINCIPALS.get(stack, {}).get(key)
+        if found is not None:
+            return found
+    principal: iam.IPrincipal
+    if arn_only:
+        # iam.Role renders external_ids as StringEquals sts:ExternalId itself.
+        principal = iam.ArnPrincipal(trust[0]["Principal"]["AWS"])
+    else:
+        principal = native_principal(trust) or TrustStatements(trust)
+    if key is not None and not isinstance(principal, TrustStatements):
+        _PRINCIPALS.setdefault(stack, {})[key] = principal
+    return principal
 
 
 def plain_text(bag: ProblemCollector, argument: str, value: object) -> bool:
@@ -355,12 +418,7 @@ class PatternRole(iam.Role):
         permissions_boundary: iam.IManagedPolicy | None = None,
     ) -> None:
         external_ids = _external_ids_only(trust)
-        if external_ids is not None:
-            # iam.Role renders external_ids as StringEquals sts:ExternalId itself: the
-            # third-party trust costs the calls hand-written code costs.
-            principal: iam.IPrincipal = iam.ArnPrincipal(trust[0]["Principal"]["AWS"])
-        else:
-            principal = native_principal(trust) or TrustStatements(trust)
+        principal = _shared_principal(scope, trust, external_ids is not None)
         super().__init__(
             scope,
             construct_id,

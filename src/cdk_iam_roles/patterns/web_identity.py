@@ -88,7 +88,8 @@ class WebIdentityRole(PatternRole):
         permissions_boundary: iam.IManagedPolicy | None = None,
     ) -> None:
         bag = ProblemCollector()
-        stack = stack_facts(scope).stack
+        facts = stack_facts(scope)
+        stack = facts.stack
         if not isinstance(identity, Identity):
             bag.extend(
                 [rules.IDENTITY_INVALID.problem("identity", "must be an identity class", identity)]
@@ -102,9 +103,9 @@ class WebIdentityRole(PatternRole):
                 claims is not None
                 and isinstance(identity, CognitoIdentityPool)
                 and is_token(identity.identity_pool_id)
-                and not is_token(stack.region)
+                and not is_token(facts.region)
             ):
-                claims = identity.claims_in_region(stack.region)
+                claims = identity.claims_in_region(facts.region)
         if _provider_is_plain(bag, provider) and claims is not None:
             bag.extend(_provider_problems(provider, claims, stack))
         check_common(
@@ -326,13 +327,10 @@ def _build_trust(
         assert arn is not None
         principal = arn
     else:
-        principal = stack.format_arn(
-            service="iam",
-            region="",
-            resource="oidc-provider",
-            resource_name=key_prefix,
-            arn_format=cdk.ArnFormat.SLASH_RESOURCE_NAME,
-        )
+        # What stack.format_arn(service="iam", region="", resource="oidc-provider",
+        # resource_name=key_prefix) renders, built here without a round trip to Node.
+        facts = stack_facts(stack)
+        principal = f"arn:{facts.partition_text}:iam::{facts.account}:oidc-provider/{key_prefix}"
     statements = trust_statements(claims, principal, key_prefix=key_prefix)
     if not token_issuer:
         return statements

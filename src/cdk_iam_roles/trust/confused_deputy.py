@@ -142,6 +142,23 @@ _ENTRIES: tuple[ConfusedDeputySupport, ...] = (
         ),
     ),
     ConfusedDeputySupport(
+        principal="codedeploy.amazonaws.com",
+        source_account=True,
+        source_arn=True,
+        source_arn_pattern="arn:${Partition}:codedeploy:${Region}:${Account}:deploymentgroup:*",
+        wildcard_arn_only=False,
+        citation=(
+            "https://docs.aws.amazon.com/codedeploy/latest/userguide/security_confused_deputy.html"
+        ),
+        note=(
+            "Deployment group service role. For EC2/on-premises, Lambda and ECS deployments "
+            "aws:SourceArn is the deployment group ARN (deploymentgroup:APPLICATION/GROUP); for "
+            "ECS blue/green deployments made through CloudFormation it is the stack's ARN, so "
+            "narrow aws:SourceArn only for the first kind."
+        ),
+        documented_uses=(("AWS::CodeDeploy::DeploymentGroup", "ServiceRoleArn"),),
+    ),
+    ConfusedDeputySupport(
         principal="comprehend.amazonaws.com",
         source_account=True,
         source_arn=False,
