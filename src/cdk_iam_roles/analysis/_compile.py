@@ -443,8 +443,16 @@ def compile_policy_set(policies: PolicySet) -> CompiledPolicySet:
         >>> compile_policy_set(PolicySet(scps=[[]])).scps
         ((),)
     """
-    # Keyed by content, like `compile_policy`: equal policy sets are parsed once. (This
-    # runs for every new PolicySet: marshal is called here directly, see `_content_key`.)
+    # Keyed by content, like `compile_policy`: equal policy sets are parsed once. Two
+    # levels: the same document objects seen again (a caller that builds a new PolicySet
+    # per request from the documents it holds) are recognised by identity and confirmed
+    # by comparing their content with an exact copy kept when they were compiled (see
+    # `_Snapshot`), which costs less than serializing them; anything else is keyed by its
+    # serialized content.
+    documents, identity_key = _documents(policies)
+    remembered = _by_identity.get(identity_key)
+    if remembered is not None and remembered[0] == documents:
+        return remembered[1]
     content: Any = (
         policies.identity,
         policies.resource,
@@ -460,10 +468,95 @@ def compile_policy_set(policies: PolicySet) -> CompiledPolicySet:
     cached = _set_cache.get(key)
     if cached is None:
         cached = _compile_set(policies)
-        if len(_set_cache) >= _CACHE_SIZE:
-            _set_cache.pop(next(iter(_set_cache)))
-        _set_cache[key] = cached
+        _remember(_set_cache, key, cached)
+    if identity_key in _seen_identities:
+        snapshot = _exact_copy(documents)
+        if snapshot is not None:
+            _remember(_by_identity, identity_key, (snapshot, cached))
+    else:
+        _remember(_seen_identities, identity_key, True)
     return cached
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(cache) >= _CACHE_SIZE:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
+
+
+def _documents(policies: PolicySet) -> tuple[list[Any], tuple[int, ...]]:
+    """Every document of the set in a fixed order, and a key of their identities.
+
+    The negative separators (an ``id`` is never negative) keep apart sets whose
+    documents are the same objects in other places (an identity policy that another set
+    passes as an SCP).
+    """
+    documents: list[Any] = [policies.resource, policies.boundary, policies.session]
+    documents.extend(policies.identity)
+    key: list[int] = [id(document) for document in documents]
+    key.append(-1)
+    for separator, levels in ((-2, policies.scps), (-3, policies.rcps)):
+        for level in levels:
+            documents.extend(level)
+            key.extend(id(document) for document in level)
+            key.append(separator)
+    return documents, tuple(key)
+
+
+_by_identity: dict[tuple[int, ...], tuple[list[Any], CompiledPolicySet]] = {}
+_seen_identities: dict[tuple[int, ...], bool] = {}
+
+
+class _Snapshot:
+    """A number or a Boolean in an exact copy: equal only to the same value of the same type.
+
+    ``True == 1 == 1.0`` in Python, but a policy that says ``true`` and one that says ``1``
+    are not the same policy (condition values become the text "true" and "1"), so the
+    copy that confirms a cache hit compares scalars by type as well as value.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: bool | int | float) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self.value) and other == self.value
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _exact_copy(value: Any) -> Any:
+    """A copy of plain JSON data whose equality is exact (see `_Snapshot`); ``None`` when
+    the data holds anything else (then only the serialized key is used)."""
+    try:
+        return _copy(value)
+    except (_NotPlain, RecursionError):
+        return None
+
+
+def _copy(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or value is None:
+        return value
+    if kind is bool or kind is int or kind is float:
+        return _Snapshot(value)
+    if kind is dict:
+        copied: dict[str, Any] = {}
+        for name, item in value.items():
+            if type(name) is not str:
+                raise _NotPlain
+            copied[name] = _copy(item)
+        return copied
+    if kind is list:
+        return [_copy(item) for item in value]
+    if kind is tuple:
+        return tuple(_copy(item) for item in value)
+    raise _NotPlain
 
 
 def _compile_set(policies: PolicySet) -> CompiledPolicySet:

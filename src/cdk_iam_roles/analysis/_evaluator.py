@@ -8,9 +8,7 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-l
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
-from typing import cast
 
 from cdk_iam_roles.analysis._compile import CompiledStatement
 from cdk_iam_roles.analysis._conditions import Context, evaluate_with_placeholders
@@ -147,22 +145,30 @@ def _entry_unknown(entry: PrincipalEntry, caller: Caller) -> bool:
     return match_opaque(entry.value, caller.raw, "literal") is None
 
 
+_LOWER_KEYS: dict[str, str] = {}
+
+
 def _normalize_context(
     context: Mapping[str, str | Sequence[str]],
 ) -> dict[str, str | tuple[str, ...]]:
     # Context key names are case-insensitive.
     # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
-    # The usual case first, without a Python-level loop over the keys: single string
-    # values under keys that do not differ only in case.
-    lowered: dict[str, str | Sequence[str]] = dict(
-        zip(map(str.lower, context.keys()), context.values(), strict=True)
-    )
-    if len(lowered) == len(context):
-        for value in lowered.values():
-            if not isinstance(value, str):
-                break
-        else:
-            return cast("dict[str, str | tuple[str, ...]]", lowered)
+    # The usual case first: single string values under keys that do not differ only in
+    # case (the lower-case form of a key name is remembered: requests reuse a few names).
+    if not context:
+        return {}
+    lowered: dict[str, str | tuple[str, ...]] = {}
+    for key, value in context.items():
+        lower = _LOWER_KEYS.get(key)
+        if lower is None:
+            lower = key.lower()
+            if len(_LOWER_KEYS) < 4096:
+                _LOWER_KEYS[key] = lower
+        if type(value) is not str or lower in lowered:
+            break
+        lowered[lower] = value
+    else:
+        return lowered
     normalized: dict[str, str | tuple[str, ...]] = {}
     for key, value in context.items():
         lower = key.lower()
@@ -484,9 +490,10 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     # https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
     key_policy = compiled.resource is not None and lower_action.startswith("kms:")
     opaque = _opaque(resource, caller, context)
-    hits = functools.partial(
-        _hits, lower_action, resource, caller, context, boundary_present, opaque
-    )
+
+    def hits(statements: Iterable[CompiledStatement]) -> list[_Hit]:
+        return _hits(lower_action, resource, caller, context, boundary_present, opaque, statements)
+
     aws_identity = caller.is_aws_identity
     # Identity policies, boundaries, session policies and SCPs belong to IAM identities;
     # a service principal or a federated provider is judged by the resource policy.
