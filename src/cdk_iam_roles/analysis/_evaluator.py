@@ -319,8 +319,9 @@ def _not_principal_unknown(statement: CompiledStatement, caller: Caller) -> Unev
     return Unevaluable(
         statement.ref,
         "NotPrincipal",
-        f"it names {caller.raw} but not its account (or a role session but not its role); "
-        "AWS says such a policy 'might deny access to the entire account'",
+        f"it names {caller.raw} at some levels only (AWS checks the account, then the role, "
+        "then the user or session), and such a policy 'might deny access to the entire "
+        "account'",
         statement.ref.kind,
     )
 
