@@ -7,10 +7,10 @@ listed in the module's ``FAMILIES`` so the report can say how many cases each ad
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 import pytest
+from documented_case import Case, allow, check, deny, doc, grant, refuse
+from documented_condition_cases import CONDITION_FAMILIES
+from documented_principal_cases import PRINCIPAL_FAMILIES
 
 from cdk_iam_roles.analysis import PolicySet, Request, evaluate
 
@@ -26,56 +26,6 @@ TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:alerts"
 FUNCTION = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:worker"
 SECRET = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:db-AbCdEf"
 BUCKET_OBJECT = "arn:aws:s3:::shared-bucket/reports/a.csv"
-
-
-def doc(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-def allow(action: str, resource: str = "*", **extra: Any) -> dict[str, Any]:
-    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
-
-
-def deny(action: str, resource: str = "*", **extra: Any) -> dict[str, Any]:
-    return {"Effect": "Deny", "Action": action, "Resource": resource, **extra}
-
-
-def grant(principal: Any, action: str, resource: str = "*", **extra: Any) -> dict[str, Any]:
-    return {
-        "Effect": "Allow",
-        "Principal": principal,
-        "Action": action,
-        "Resource": resource,
-        **extra,
-    }
-
-
-def refuse(principal: Any, action: str, resource: str = "*", **extra: Any) -> dict[str, Any]:
-    return {
-        "Effect": "Deny",
-        "Principal": principal,
-        "Action": action,
-        "Resource": resource,
-        **extra,
-    }
-
-
-@dataclass(frozen=True)
-class Case:
-    """One documented statement as a request, its policies and the documented outcome."""
-
-    name: str
-    principal: str
-    action: str
-    resource: str
-    outcome: str
-    identity: tuple[dict[str, Any], ...] = ()
-    resource_policy: dict[str, Any] | None = None
-    boundary: dict[str, Any] | None = None
-    session: dict[str, Any] | None = None
-    scps: tuple[tuple[dict[str, Any], ...], ...] = ()
-    context: dict[str, Any] = field(default_factory=dict)
-    resource_account: str | None = None
 
 
 ROOT = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
@@ -663,24 +613,22 @@ FAMILIES: dict[str, tuple[str, list[Case]]] = {
     "conditions": ("IAM: condition operators, policy variables", CONDITIONS),
 }
 
+FAMILIES.update(CONDITION_FAMILIES)
+FAMILIES.update(PRINCIPAL_FAMILIES)
+
 ALL = [(family, case) for family, (_source, cases) in FAMILIES.items() for case in cases]
 
 
 @pytest.mark.parametrize(("family", "case"), ALL, ids=[f"{f}:{c.name}" for f, c in ALL])
 def test_documented_outcome(family: str, case: Case) -> None:
-    request = Request(
-        case.principal, case.action, case.resource, case.resource_account, case.context
-    )
-    policies = PolicySet(
-        identity=list(case.identity),
-        resource=case.resource_policy,
-        boundary=case.boundary,
-        session=case.session,
-        scps=[list(level) for level in case.scps],
-    )
-    decision = evaluate(request, policies)
-    assert decision.outcome == case.outcome, [reason.message for reason in decision.reasons]
-    assert not decision.unevaluable
+    check(case)
+
+
+def test_every_family_names_its_source_and_has_cases() -> None:
+    for family, (source, cases) in FAMILIES.items():
+        assert source.strip(), family
+        assert cases, family
+        assert len({case.name for case in cases}) == len(cases), family
 
 
 def test_get_caller_identity_names_why() -> None:

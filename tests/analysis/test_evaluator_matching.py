@@ -74,9 +74,15 @@ def test_account_principal_counts_as_the_resource_side_across_accounts() -> None
     assert not evaluate(request, wrong).allowed
 
 
-def test_not_principal_allows_everyone_else() -> None:
+def test_not_principal_with_allow_is_not_supported_and_never_grants() -> None:
+    # "NotPrincipal must be used with "Effect":"Deny". Using it with "Effect":"Allow" is
+    # not supported."
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
     element = {"AWS": f"arn:aws:iam::{ACCOUNT}:user/bob"}
-    assert granted(USER, element, not_principal=True)
+    assert not granted(USER, element, not_principal=True)
+    request = Request(USER, "sqs:SendMessage", QUEUE, resource_account=ACCOUNT)
+    decision = evaluate(request, resource_grant(element, not_principal=True))
+    assert [u.element for u in decision.unevaluable] == ["NotPrincipal"]
     assert not granted(f"arn:aws:iam::{ACCOUNT}:user/bob", element, not_principal=True)
 
 

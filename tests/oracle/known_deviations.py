@@ -24,6 +24,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cdk_iam_roles.analysis import Decision, PolicySet, Request, evaluate
+from cdk_iam_roles.analysis._compile import compile_policy
+from cdk_iam_roles.analysis._principals import not_principal_exempts, parse_caller
 from cdk_iam_roles.analysis._variables import unresolved_marker
 
 Case = dict[str, Any]
@@ -529,6 +531,129 @@ def _fail_closed_emulate(case: Case, answer: Answer, ours: Decision) -> Case:
     return case
 
 
+def _not_principal_statements(case: Case, effect: str) -> Iterator[dict[str, Any]]:
+    for _document, statement in _statements(case):
+        if statement.get("Effect") == effect and "NotPrincipal" in statement:
+            yield statement
+
+
+def _names_at_some_level(statement: dict[str, Any], caller: str) -> bool | None:
+    """Whether any NotPrincipal entry names the caller at any level (the oracle's rule);
+    ``None`` when the entries cannot be read, and our exemption rule's answer too."""
+    probe = {"Effect": "Deny", "NotPrincipal": statement["NotPrincipal"], "Action": "*"}
+    compiled = compile_policy({"Version": "2012-10-17", "Statement": [probe]}, "resource", 0)[0]
+    if compiled.principals is None or compiled.problems:
+        return None
+    parsed = parse_caller(caller)
+    return any(entry.matches(parsed) is not None for entry in compiled.principals)
+
+
+def _not_principal_allow_applies(case: Case, answer: Answer, ours: Decision) -> bool:
+    return any(True for _ in _not_principal_statements(case, "Allow"))
+
+
+def _not_principal_allow_emulate(case: Case, answer: Answer, ours: Decision) -> Case:
+    # The oracle grants to everyone the list does not name, as "*" would.
+    caller = case["request"]["principal"]
+    for document in _documents(case):
+        statements = document.get("Statement")
+        if not isinstance(statements, list):
+            continue
+        kept = []
+        for statement in statements:
+            if (
+                isinstance(statement, dict)
+                and statement.get("Effect") == "Allow"
+                and ("NotPrincipal" in statement)
+            ):
+                if _names_at_some_level(statement, caller):
+                    continue
+                del statement["NotPrincipal"]
+                statement["Principal"] = "*"
+            kept.append(statement)
+        document["Statement"] = kept
+    return case
+
+
+def _caller_chain(caller: str) -> list[str]:
+    parsed = parse_caller(caller)
+    chain = [caller]
+    if parsed.account is not None:
+        chain.append(f"arn:{parsed.partition}:iam::{parsed.account}:root")
+        if parsed.kind == "session" and parsed.role_name is not None:
+            chain.append(f"arn:{parsed.partition}:iam::{parsed.account}:role/{parsed.role_name}")
+    return chain
+
+
+def _not_principal_level_sites(case: Case) -> Iterator[dict[str, Any]]:
+    caller = case["request"]["principal"]
+    parsed = parse_caller(caller)
+    if not parsed.is_aws_identity:
+        return
+    for statement in _not_principal_statements(case, "Deny"):
+        if not _names_at_some_level(statement, caller):
+            continue
+        probe = {"Effect": "Deny", "NotPrincipal": statement["NotPrincipal"], "Action": "*"}
+        compiled = compile_policy({"Version": "2012-10-17", "Statement": [probe]}, "resource", 0)
+        entries = compiled[0].principals or ()
+        if not_principal_exempts(entries, parsed) is not True:
+            yield statement
+
+
+def _not_principal_level_applies(case: Case, answer: Answer, ours: Decision) -> bool:
+    return any(True for _ in _not_principal_level_sites(case))
+
+
+def _not_principal_level_emulate(case: Case, answer: Answer, ours: Decision) -> Case:
+    # The oracle exempts a caller that any entry names (its account, its role or itself):
+    # naming the caller at every level has that effect for us.
+    chain = _caller_chain(case["request"]["principal"])
+    for statement in list(_not_principal_level_sites(case)):
+        element = statement["NotPrincipal"]
+        if isinstance(element, dict):
+            element["AWS"] = [*_values(element.get("AWS", [])), *chain]
+    return case
+
+
+def _wildcard_grants(case: Case) -> Iterator[dict[str, Any]]:
+    resource = case["policies"].get("resource")
+    if not case["policies"].get("session") or not isinstance(resource, dict):
+        return
+    for statement in resource.get("Statement", []):
+        if (
+            isinstance(statement, dict)
+            and statement.get("Effect") == "Allow"
+            and (statement.get("Principal") in ("*", {"AWS": "*"}))
+        ):
+            yield statement
+
+
+def _wildcard_session_applies(case: Case, answer: Answer, ours: Decision) -> bool:
+    return any(True for _ in _wildcard_grants(case))
+
+
+def _wildcard_session_emulate(case: Case, answer: Answer, ours: Decision) -> Case:
+    # The oracle limits a grant to "*" by the session policy: where the session policy
+    # does not allow the request, such a grant has no effect.
+    request = case["request"]
+    session_only = evaluate(
+        Request(
+            request["principal"],
+            request["action"],
+            request["resource"],
+            None,
+            request.get("context", {}),
+        ),
+        PolicySet(identity=[case["policies"]["session"]]),
+    )
+    if session_only.allowed:
+        return case
+    resource = case["policies"]["resource"]
+    drop = [id(statement) for statement in _wildcard_grants(case)]
+    resource["Statement"] = [s for s in resource["Statement"] if id(s) not in drop]
+    return case
+
+
 # Order matters when several apply: the Version rewrite comes first, since the others
 # look only at 2012-10-17 policies.
 DEVIATIONS: tuple[Deviation, ...] = (
@@ -560,6 +685,19 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "ORACLE-NOTRESOURCE-NULL-VARIABLE", _not_resource_null_applies, _not_resource_null_emulate
     ),
     Deviation("ORACLE-CDK-TOKEN-RESOURCE-MATCHES-ANY", _token_applies, _token_emulate),
+    Deviation(
+        "OURS-NOTPRINCIPAL-ALLOW-UNSUPPORTED",
+        _not_principal_allow_applies,
+        _not_principal_allow_emulate,
+    ),
+    Deviation(
+        "ORACLE-NOTPRINCIPAL-ANY-LEVEL", _not_principal_level_applies, _not_principal_level_emulate
+    ),
+    Deviation(
+        "ORACLE-WILDCARD-GRANT-LIMITED-BY-SESSION-POLICY",
+        _wildcard_session_applies,
+        _wildcard_session_emulate,
+    ),
     Deviation("OURS-FAIL-CLOSED-DENY", _fail_closed_applies, _fail_closed_emulate),
 )
 

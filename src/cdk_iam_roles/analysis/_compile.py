@@ -213,6 +213,11 @@ def _principal_entries(value: Any, element: str) -> tuple[PrincipalEntry, ...]:
                 except PrincipalError as error:
                     raise _Malformed(element, str(error)) from error
             else:
+                if "*" in item or "?" in item:
+                    # "You cannot use a wildcard to match part of a principal name or ARN";
+                    # "The service principal in an IAM policy can't be "Service": "*"".
+                    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+                    raise _Malformed(element, f"wildcards are not supported in {family} {item!r}")
                 entries.append(PrincipalEntry(family, item))
     return tuple(entries)
 
@@ -320,6 +325,13 @@ def _compile_statement(
         else:
             element = "Principal" if has_principal else "NotPrincipal"
             not_principal = has_not_principal
+            # "NotPrincipal must be used with "Effect":"Deny". Using it with
+            # "Effect":"Allow" is not supported." "The NotPrincipal element isn't
+            # supported in ... Resource Control Policies (RCP)."
+            # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+            if not_principal and (effect == "Allow" or kind == "rcp"):
+                where = "an RCP" if kind == "rcp" else 'a statement with "Effect": "Allow"'
+                problem("NotPrincipal", f"NotPrincipal is not supported in {where}")
             try:
                 principals = _principal_entries(raw[element], element)
             except _Malformed as error:

@@ -343,6 +343,12 @@ def compile_clause(operator: str, key: str, raw_values: Any, variables: bool) ->
     def evaluate(context: Context) -> tuple[bool | None, tuple[str, ...]]:
         given = context.get(lower_key)
         actual = (given,) if isinstance(given, str) else given
+        if set_operator and given == "":
+            # "The ForAllValues qualifier returns true if there are no context keys in
+            # the request or if the context key value resolves to a null dataset, such
+            # as an empty string."
+            # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+            actual = ()
         expected = expected_for(context) if dynamic else values
         if actual is None:
             if if_exists:
@@ -377,7 +383,28 @@ def compile_clause(operator: str, key: str, raw_values: Any, variables: bool) ->
             return None, expected
         return holds, expected
 
+    bare = [text for text in values if _bare_ipv6(text)] if spec.family == "ip" else []
+    if bare:
+        # "If you specify an IP address without the associated routing prefix, IAM uses
+        # the default prefix value of /32": for an IPv6 address that is a /32 network,
+        # not the host (/128). Where the two readings differ, the clause is unknown.
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IPAddress
+        wide = compile_clause(
+            operator, key, [f"{t}/32" if t in bare else t for t in values], variables
+        ).evaluate
+        host = evaluate
+
+        def evaluate_either(context: Context) -> tuple[bool | None, tuple[str, ...]]:
+            holds, expected = host(context)
+            return (holds if wide(context)[0] == holds else None), expected
+
+        return Clause(operator, key, values, evaluate_either)
     return Clause(operator, key, values, evaluate)
+
+
+def _bare_ipv6(text: str) -> bool:
+    address = _address(text)
+    return "/" not in text and address is not None and address.version == 6
 
 
 def _lookup(context: Context) -> Callable[[str], str | Sequence[str] | None]:

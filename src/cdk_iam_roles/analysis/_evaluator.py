@@ -24,7 +24,13 @@ from cdk_iam_roles.analysis._model import (
     Unevaluable,
 )
 from cdk_iam_roles.analysis._placeholders import holds_placeholder, is_placeholder, match_opaque
-from cdk_iam_roles.analysis._principals import Caller, MatchKind, PrincipalEntry, parse_caller
+from cdk_iam_roles.analysis._principals import (
+    Caller,
+    MatchKind,
+    PrincipalEntry,
+    not_principal_exempts,
+    parse_caller,
+)
 from cdk_iam_roles.analysis._variables import has_variable, substitute
 from cdk_iam_roles.defaults import TRUST_ACTIONS
 
@@ -228,7 +234,7 @@ def _apply(
     if entries is not None:
         maybe = opaque is not None and opaque.caller
         if statement.not_principal:
-            named = any(entry.matches(caller) is not None for entry in entries)
+            named = not_principal_exempts(entries, caller)
             # "The NotPrincipal element with a Deny effect will always deny any IAM
             # principal that has a permissions boundary policy attached".
             # https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
@@ -236,7 +242,9 @@ def _apply(
                 named = False
             if named:
                 return None
-            if maybe and any(_entry_unknown(entry, caller) for entry in entries):
+            if named is None:
+                unknown = (*unknown, _not_principal_unknown(statement, caller))
+            elif maybe and any(_entry_unknown(entry, caller) for entry in entries):
                 unknown = (*unknown, _principal_unknown(statement, caller, "NotPrincipal"))
             kind = "wildcard"
         else:
@@ -246,9 +254,12 @@ def _apply(
                 if found is not None and (best is None or _KIND_RANK[found] < _KIND_RANK[best]):
                     best = found
             if best is None:
-                if not (maybe and any(_entry_unknown(entry, caller) for entry in entries)):
+                if maybe and any(_entry_unknown(entry, caller) for entry in entries):
+                    unknown = (*unknown, _principal_unknown(statement, caller, "Principal"))
+                elif any(entry.may_name(caller) for entry in entries):
+                    unknown = (*unknown, _federator_unknown(statement, caller))
+                else:
                     return None
-                unknown = (*unknown, _principal_unknown(statement, caller, "Principal"))
                 best = "role"
             kind = best
     if not statement.clauses:
@@ -305,6 +316,29 @@ def _principal_unknown(statement: CompiledStatement, caller: Caller, element: st
         statement.ref,
         element,
         f"whether it names {caller.raw} depends on a name known only at deployment (a placeholder)",
+        statement.ref.kind,
+    )
+
+
+def _not_principal_unknown(statement: CompiledStatement, caller: Caller) -> Unevaluable:
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+    return Unevaluable(
+        statement.ref,
+        "NotPrincipal",
+        f"it names {caller.raw} at some levels only (AWS checks the account, then the role, "
+        "then the user or session), and such a policy 'might deny access to the entire "
+        "account'",
+        statement.ref.kind,
+    )
+
+
+def _federator_unknown(statement: CompiledStatement, caller: Caller) -> Unevaluable:
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+    return Unevaluable(
+        statement.ref,
+        "Principal",
+        f"it names an IAM user of the account of {caller.raw}, which may be the IAM user "
+        "who federated this session; the session ARN does not say",
         statement.ref.kind,
     )
 
@@ -424,10 +458,11 @@ def _direct_grant(kind: MatchKind | None, boundary_ok: bool, session_ok: bool) -
     if kind == "user":
         return session_ok
     if kind == "wildcard":
-        # AWS does not say how "*" interacts with the two limits; we treat it like an
-        # entry naming the caller for the boundary and, conservatively, as limited by
-        # the session policy.
-        return session_ok
+        # "Permissions boundaries and session policies do not limit permissions granted
+        # using the aws:PrincipalArn condition key with a wildcard(*) in the Principal
+        # element, unless the identity-based policies contain an explicit deny."
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles
+        return True
     if kind in ("role", "self"):
         return boundary_ok and session_ok
     return False
@@ -730,6 +765,22 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     if granted and not blocked:
         # Report what could not be evaluated even when other statements allowed.
         unevaluable.extend(unknown_allows)
+    if (
+        not granted
+        and not blocked
+        and caller.kind == "root"
+        # across accounts, for a role's trust policy and for a key policy the resource
+        # side must allow all the same
+        and (bool(resource_allows) or not (trust_action or key_policy or not same_account))
+    ):
+        # "By default, all requests are implicitly denied with the exception of the AWS
+        # account root user, which has full access": not modelled, so not decided.
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+        root = Unevaluable(
+            None, "Principal", "the root user's full access to its account is not modelled"
+        )
+        unevaluable.append(root)
+        reasons.append(Reason("unevaluable", root.describe(), unevaluable=root))
     if blocked or not granted:
         if unevaluable_denies:
             reasons.extend(unevaluable_denies)

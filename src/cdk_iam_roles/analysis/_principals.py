@@ -183,6 +183,77 @@ class PrincipalEntry:
             return "canonical" if caller.raw == self.value else None
         return None
 
+    def may_name(self, caller: Caller) -> bool:
+        """Whether this entry may name the caller although `matches` cannot tell.
+
+        A federated user session (``GetFederationToken``) is named by the ARN of "the IAM
+        user who federated", which its own ARN does not give: an IAM user ARN of the
+        session's account may or may not be that user.
+        https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+
+        Args:
+            caller: the parsed request principal. Required.
+
+        Example:
+            >>> entry = parse_aws_entry("arn:aws:iam::111122223333:user/carol")
+            >>> entry.may_name(parse_caller("arn:aws:sts::111122223333:federated-user/c"))
+            True
+        """
+        return (
+            caller.kind == "federated-user"
+            and self.family == "AWS"
+            and self.form == "exact"
+            and self.account == caller.account
+            and self.partition == caller.partition
+            and self.value.split(":", 5)[-1].startswith("user/")
+        )
+
+
+def not_principal_exempts(entries: tuple[PrincipalEntry, ...], caller: Caller) -> bool | None:
+    """Whether a ``NotPrincipal`` list exempts the caller: yes, no, or ``None`` (unknown).
+
+    AWS checks the caller level by level: "AWS might validate the account first and then
+    the user"; for a role session "the account first, then the role, and then the
+    assumed-role user". The caller itself must be named (its account alone, or its role
+    alone, does not exempt it: "all principals except the user named Bob ... are
+    explicitly denied"); named without its account (or a session without its role) "the
+    policy might deny access to the entire account", which cannot be known offline.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+
+    Args:
+        entries: the NotPrincipal entries. Required.
+        caller: the parsed request principal. Required.
+
+    Example:
+        >>> user = parse_caller("arn:aws:iam::111122223333:user/bob")
+        >>> both = (parse_aws_entry("arn:aws:iam::111122223333:user/bob"),
+        ...         parse_aws_entry("111122223333"))
+        >>> not_principal_exempts(both, user), not_principal_exempts(both[1:], user)
+        (True, False)
+        >>> not_principal_exempts(both[:1], user) is None
+        True
+    """
+    kinds = {entry.matches(caller) for entry in entries}
+    kinds.discard(None)
+    if "wildcard" in kinds:
+        return True
+    if not caller.is_aws_identity:
+        return bool(kinds)
+    if caller.kind == "root":
+        return "account" in kinds
+    own = bool(kinds & {"user", "session", "self"})
+    account = "account" in kinds
+    if caller.kind == "session":
+        role = "role" in kinds
+        if own:
+            return True if account and role else None
+        # Naming the role (and its account) may exempt its sessions: the page recommends
+        # "both the ARN for a role and the ARN for the account containing that role".
+        return None if role else False
+    if own:
+        return True if account else None
+    return False
+
 
 class PrincipalError(ValueError):
     """A Principal value that cannot be evaluated."""
@@ -196,7 +267,8 @@ def parse_aws_entry(value: str) -> PrincipalEntry:
         value: ``"*"``, a 12-digit account ID, or an IAM/STS ARN. Required.
 
     Raises:
-        PrincipalError: the value has wildcards other than a bare ``*``, or is no ARN.
+        PrincipalError: the value has wildcards other than a bare ``*``, is no ARN, or
+            names a user group.
 
     Example:
         >>> parse_aws_entry("111122223333").account
@@ -212,6 +284,10 @@ def parse_aws_entry(value: str) -> PrincipalEntry:
     if len(parts) != 6 or parts[0] != "arn":
         raise PrincipalError(f"{value!r} is neither an account ID nor an ARN")
     _, partition, service, _region, account, resource = parts
+    if service == "iam" and resource.startswith("group/"):
+        # "You cannot identify a user group as a principal in a policy."
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+        raise PrincipalError(f"a user group cannot be a principal ({value!r})")
     if service == "iam" and resource == "root":
         return PrincipalEntry("AWS", value, "account", account, partition=partition)
     if service == "iam" and resource.startswith("role/"):

@@ -186,8 +186,9 @@ def _caller_dimension(q: Question, derived: list[str]) -> tuple[Dimension, dict[
         ) -> bool | None:
             if s.compiled is None:
                 return True
-            if not principal_part(s.compiled, c, q.has_boundary.get(s.side, q.boundary)):
-                return False
+            admits = principal_part(s.compiled, c, q.has_boundary.get(s.side, q.boundary))
+            if not admits:
+                return admits
             return clauses_hold([cl for k in derived for cl in tables[n].get(k, [])], ctx)
 
         mask = mask_of(q.statements, test)

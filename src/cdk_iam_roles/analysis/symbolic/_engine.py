@@ -30,7 +30,7 @@ from typing import Any
 from cdk_iam_roles.analysis._compile import CompiledStatement, compile_policy
 from cdk_iam_roles.analysis._conditions import Clause
 from cdk_iam_roles.analysis._model import PolicyKind, Unevaluable
-from cdk_iam_roles.analysis._principals import Caller
+from cdk_iam_roles.analysis._principals import Caller, not_principal_exempts
 from cdk_iam_roles.analysis._variables import has_variable
 from cdk_iam_roles.analysis.symbolic._keys import KeyValue
 from cdk_iam_roles.analysis.symbolic._unresolved import split_unresolved
@@ -228,18 +228,21 @@ def dedupe(options: Iterable[tuple[object, int]]) -> list[tuple[object, int]]:
     return [(value, mask) for mask, value in seen.items()]
 
 
-def principal_part(statement: CompiledStatement, caller: Caller, boundary: bool) -> bool:
-    """Whether a statement's Principal/NotPrincipal admits the caller (as `_apply` does)."""
+def principal_part(statement: CompiledStatement, caller: Caller, boundary: bool) -> bool | None:
+    """Whether a statement's Principal/NotPrincipal admits the caller (as `_apply` does);
+    ``None`` when that cannot be known offline."""
     entries = statement.principals
     if entries is None:
         return True
     if statement.not_principal:
-        named = any(entry.matches(caller) is not None for entry in entries)
+        named = not_principal_exempts(entries, caller)
         # https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
         if statement.effect == "Deny" and boundary and caller.is_aws_identity:
             named = False
-        return not named
-    return any(entry.matches(caller) is not None for entry in entries)
+        return None if named is None else not named
+    if any(entry.matches(caller) is not None for entry in entries):
+        return True
+    return None if any(entry.may_name(caller) for entry in entries) else False
 
 
 def clauses_hold(clauses: Sequence[Clause], context: Mapping[str, KeyValue]) -> bool | None:

@@ -308,7 +308,8 @@ def compare_permissions(
             relevant = [
                 s
                 for s in found
-                if s.compiled and principal_part(s.compiled, caller, has_boundary[side])
+                if s.compiled
+                and principal_part(s.compiled, caller, has_boundary[side]) is not False
             ]
             if relevant or (own and _mentions(rp.document, role)):
                 chosen.append((rp, relevant, own))
