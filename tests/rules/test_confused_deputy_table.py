@@ -83,7 +83,8 @@ def test_codedeploy_advice_cites_its_confused_deputy_page() -> None:
     # https://docs.aws.amazon.com/codedeploy/latest/userguide/security_confused_deputy.html
     entry = CONFUSED_DEPUTY_SERVICES["codedeploy.amazonaws.com"]
     assert entry.citation.endswith("codedeploy/latest/userguide/security_confused_deputy.html")
-    assert entry.source_account and entry.source_arn
+    assert entry.source_account
+    assert entry.source_arn
     group = {
         "Type": "AWS::CodeDeploy::DeploymentGroup",
         "Properties": {"ApplicationName": "app", "ServiceRoleArn": {"Fn::GetAtt": ["R", "Arn"]}},
