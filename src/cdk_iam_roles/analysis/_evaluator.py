@@ -8,12 +8,18 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-l
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 
 from cdk_iam_roles.analysis._compile import CompiledStatement
-from cdk_iam_roles.analysis._conditions import Context, evaluate_with_placeholders
+from cdk_iam_roles.analysis._matching import (
+    MATCH,
+    UNKNOWN,
+    Hit,
+    normalize_context,
+    request_opaque,
+    statement_hits,
+)
 from cdk_iam_roles.analysis._model import (
-    ConditionFailure,
     Decision,
     PolicyKind,
     PolicySet,
@@ -23,346 +29,17 @@ from cdk_iam_roles.analysis._model import (
     StatementRef,
     Unevaluable,
 )
-from cdk_iam_roles.analysis._placeholders import holds_placeholder, is_placeholder, match_opaque
 from cdk_iam_roles.analysis._principals import (
-    Caller,
     MatchKind,
-    PrincipalEntry,
-    not_principal_exempts,
     parse_caller,
 )
-from cdk_iam_roles.analysis._variables import has_variable, substitute
 from cdk_iam_roles.defaults import TRUST_ACTIONS
 
 _CALLER_IDENTITY = "sts:getcalleridentity"
-_MATCH = 1
-_NO = 0
-_UNKNOWN = 2
 
 # Requests authorized by the role's trust policy (TRUST_ACTIONS) need the trust policy to
 # allow them even within one account.
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html
-
-# When several entries of one Principal element name the caller, the most specific one
-# decides which limits the grant is subject to.
-_KIND_RANK: dict[MatchKind, int] = {
-    "session": 0,
-    "user": 1,
-    "service": 1,
-    "federated": 1,
-    "canonical": 1,
-    "self": 2,
-    "wildcard": 3,
-    "role": 4,
-    "account": 5,
-}
-
-
-class _Hit:
-    """A statement whose Action, Resource and Principal matched, with its conditions' fate."""
-
-    __slots__ = ("failures", "kind", "statement", "status", "unknown")
-
-    def __init__(
-        self,
-        statement: CompiledStatement,
-        status: int,
-        kind: MatchKind | None,
-        failures: tuple[ConditionFailure, ...],
-        unknown: tuple[Unevaluable, ...],
-    ) -> None:
-        self.statement = statement
-        self.status = status
-        self.kind = kind
-        self.failures = failures
-        self.unknown = unknown
-
-
-class _Opaque:
-    """Which request values hold placeholders (names known only at deployment).
-
-    Such a value is an opaque unknown: a statement whose matching depends on it is
-    unknown, never a match and never a certain miss (see ``_placeholders``).
-    """
-
-    __slots__ = ("caller", "keys", "resource")
-
-    def __init__(self, resource: bool, caller: bool, keys: frozenset[str]) -> None:
-        self.resource = resource
-        self.caller = caller
-        self.keys = keys
-
-
-def _opaque(resource: str, caller: Caller, context: Context) -> _Opaque | None:
-    keys: frozenset[str] = frozenset()
-    for value in context.values():
-        # A placeholder holds "{": test that in C before calling the full check.
-        if ("{" in value if isinstance(value, str) else any("{" in v for v in value)) and (
-            holds_placeholder(value)
-        ):
-            keys = frozenset(k for k, v in context.items() if holds_placeholder(v))
-            break
-    if not keys and "{" not in resource and "{" not in caller.raw:
-        return None
-    opaque = _Opaque(is_placeholder(resource), is_placeholder(caller.raw), keys)
-    return opaque if opaque.resource or opaque.caller or opaque.keys else None
-
-
-def _resource_opaque(statement: CompiledStatement, resource: str, context: Context) -> bool | None:
-    """Three-valued Resource/NotResource match of a resource that may hold placeholders."""
-    unknown = False
-    matched = False
-    for pattern in statement.resource_patterns:
-        written = pattern
-        if statement.resource_variables and has_variable(pattern):
-            resolved = substitute(pattern, context.get)
-            if resolved is None:
-                continue
-            written = resolved
-        found = match_opaque(written, resource, "resource")
-        if found:
-            matched = True
-            break
-        if found is None:
-            unknown = True
-    result: bool | None = True if matched else (None if unknown else False)
-    if statement.resource_negated and result is not None:
-        result = not result
-    return result
-
-
-def _entry_unknown(entry: PrincipalEntry, caller: Caller) -> bool:
-    """Whether an entry that did not name the caller might, once placeholders are known."""
-    if entry.family in ("Federated", "CanonicalUser"):
-        return match_opaque(entry.value, caller.raw, "literal") is None
-    if entry.family == "Service":
-        return match_opaque(entry.value, caller.raw, "literal-ci") is None
-    if entry.family != "AWS" or not caller.is_aws_identity or entry.form == "wildcard":
-        return False
-    if entry.form == "account":
-        return (
-            match_opaque(entry.account or "", caller.account or "", "literal") is None
-            and entry.partition == caller.partition
-        )
-    if entry.form == "role" and caller.kind == "session":
-        account = match_opaque(entry.account or "", caller.account or "", "literal")
-        name = match_opaque(entry.role_name or "", caller.role_name or "", "literal")
-        return account is not False and name is not False and (account is None or name is None)
-    return match_opaque(entry.value, caller.raw, "literal") is None
-
-
-_LOWER_KEYS: dict[str, str] = {}
-
-
-def _normalize_context(
-    context: Mapping[str, str | Sequence[str]],
-) -> dict[str, str | tuple[str, ...]]:
-    # Context key names are case-insensitive.
-    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
-    # The usual case first: single string values under keys that do not differ only in
-    # case (the lower-case form of a key name is remembered: requests reuse a few names).
-    if not context:
-        return {}
-    lowered: dict[str, str | tuple[str, ...]] = {}
-    for key, value in context.items():
-        lower = _LOWER_KEYS.get(key)
-        if lower is None:
-            lower = key.lower()
-            if len(_LOWER_KEYS) < 4096:
-                _LOWER_KEYS[key] = lower
-        if type(value) is not str or lower in lowered:
-            break
-        lowered[lower] = value
-    else:
-        return lowered
-    normalized: dict[str, str | tuple[str, ...]] = {}
-    for key, value in context.items():
-        lower = key.lower()
-        given: str | tuple[str, ...] = (
-            value if isinstance(value, str) else tuple(str(item) for item in value)
-        )
-        if lower in normalized:
-            before = normalized[lower]
-            merged = (before,) if isinstance(before, str) else before
-            given = merged + ((given,) if isinstance(given, str) else given)
-        normalized[lower] = given
-    return normalized
-
-
-def _apply(
-    statement: CompiledStatement,
-    action: str,
-    resource: str,
-    caller: Caller,
-    context: Context,
-    boundary_present: bool,
-    opaque: _Opaque | None,
-) -> _Hit | None:
-    """Match one statement; ``None`` when it certainly does not apply before conditions.
-
-    ``action`` is lower-case: actions are case-insensitive; `_hits` has already checked
-    the statement's Action. ``opaque`` says which request values hold placeholders; where
-    a match depends on one, the statement is unknown.
-    """
-    unknown = statement.problems
-    if statement.resource is not None:
-        if opaque is not None and (
-            opaque.resource
-            or (
-                opaque.keys
-                and statement.resource_variables
-                and any(has_variable(p) for p in statement.resource_patterns)
-            )
-        ):
-            found_resource = _resource_opaque(statement, resource, context)
-            if found_resource is False:
-                return None
-            if found_resource is None:
-                element = "NotResource" if statement.resource_negated else "Resource"
-                problem = Unevaluable(
-                    statement.ref,
-                    element,
-                    f"whether {list(statement.resource_patterns)} matches {resource} "
-                    "depends on a name known only at deployment (a placeholder)",
-                    statement.ref.kind,
-                )
-                unknown = (*unknown, problem)
-        elif not statement.resource(resource, context):
-            return None
-    kind: MatchKind | None = None
-    entries = statement.principals
-    if entries is not None:
-        maybe = opaque is not None and opaque.caller
-        if statement.not_principal:
-            named = not_principal_exempts(entries, caller)
-            # "The NotPrincipal element with a Deny effect will always deny any IAM
-            # principal that has a permissions boundary policy attached".
-            # https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
-            if statement.effect == "Deny" and boundary_present and caller.is_aws_identity:
-                named = False
-            if named:
-                return None
-            if named is None:
-                unknown = (*unknown, _not_principal_unknown(statement, caller))
-            elif maybe and any(_entry_unknown(entry, caller) for entry in entries):
-                unknown = (*unknown, _principal_unknown(statement, caller, "NotPrincipal"))
-            kind = "wildcard"
-        else:
-            best: MatchKind | None = None
-            for entry in entries:
-                found = entry.matches(caller)
-                if found is not None and (best is None or _KIND_RANK[found] < _KIND_RANK[best]):
-                    best = found
-            if best is None:
-                if maybe and any(_entry_unknown(entry, caller) for entry in entries):
-                    unknown = (*unknown, _principal_unknown(statement, caller, "Principal"))
-                elif any(entry.may_name(caller) for entry in entries):
-                    unknown = (*unknown, _federator_unknown(statement, caller))
-                else:
-                    return None
-                best = "role"
-            kind = best
-    if not statement.clauses:
-        return _Hit(statement, _UNKNOWN if unknown else _MATCH, kind, (), unknown)
-    failures: list[ConditionFailure] = []
-    clause_unknown: list[Unevaluable] = []
-    for clause in statement.clauses:
-        if isinstance(clause, Unevaluable):
-            clause_unknown.append(clause)
-            continue
-        if opaque is not None and opaque.keys:
-            holds, expected = evaluate_with_placeholders(clause, context)
-        else:
-            holds, expected = clause.evaluate(context)
-        if holds is None:
-            given = context.get(clause.key.lower())
-            if holds_placeholder(given):
-                detail = (
-                    f"the request value {given!r} holds a name known only at deployment (a "
-                    f"placeholder), so whether it satisfies {list(expected)} cannot be known"
-                )
-            elif not isinstance(given, str) and ":" not in clause.operator:
-                detail = (
-                    f"the request gives a multivalued {list(given or ())} but the operator "
-                    "has no ForAnyValue:/ForAllValues: set operator"
-                )
-            else:
-                detail = f"the request value {given!r} cannot be compared by {clause.operator}"
-            clause_unknown.append(
-                Unevaluable(
-                    statement.ref,
-                    "Condition",
-                    f"{clause.operator} {clause.key}: {detail}",
-                    statement.ref.kind,
-                )
-            )
-        elif not holds:
-            given = context.get(clause.key.lower())
-            actual = (given,) if isinstance(given, str) else given
-            failures.append(ConditionFailure(clause.key, clause.operator, expected, actual))
-    if clause_unknown:
-        unknown = unknown + tuple(clause_unknown)
-    if failures:
-        status = _NO
-    elif unknown:
-        status = _UNKNOWN
-    else:
-        status = _MATCH
-    return _Hit(statement, status, kind, tuple(failures), unknown)
-
-
-def _principal_unknown(statement: CompiledStatement, caller: Caller, element: str) -> Unevaluable:
-    return Unevaluable(
-        statement.ref,
-        element,
-        f"whether it names {caller.raw} depends on a name known only at deployment (a placeholder)",
-        statement.ref.kind,
-    )
-
-
-def _not_principal_unknown(statement: CompiledStatement, caller: Caller) -> Unevaluable:
-    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
-    return Unevaluable(
-        statement.ref,
-        "NotPrincipal",
-        f"it names {caller.raw} at some levels only (AWS checks the account, then the role, "
-        "then the user or session), and such a policy 'might deny access to the entire "
-        "account'",
-        statement.ref.kind,
-    )
-
-
-def _federator_unknown(statement: CompiledStatement, caller: Caller) -> Unevaluable:
-    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
-    return Unevaluable(
-        statement.ref,
-        "Principal",
-        f"it names an IAM user of the account of {caller.raw}, which may be the IAM user "
-        "who federated this session; the session ARN does not say",
-        statement.ref.kind,
-    )
-
-
-def _hits(
-    action: str,
-    resource: str,
-    caller: Caller,
-    context: Context,
-    boundary_present: bool,
-    opaque: _Opaque | None,
-    statements: Iterable[CompiledStatement],
-) -> list[_Hit]:
-    found: list[_Hit] = []
-    for statement in statements:
-        # Most statements that do not apply fail on Action: test it before the call.
-        matches_action = statement.action
-        if matches_action is not None and not matches_action(action):
-            continue
-        hit = _apply(statement, action, resource, caller, context, boundary_present, opaque)
-        if hit is not None:
-            found.append(hit)
-    return found
-
 
 _KIND_LABELS: dict[PolicyKind, str] = {
     "identity": "identity-based policy",
@@ -411,7 +88,7 @@ class _Collector:
         self.reasons: list[Reason] = []
         self.unevaluable: list[Unevaluable] = []
 
-    def near_misses(self, hits: Iterable[_Hit]) -> None:
+    def near_misses(self, hits: Iterable[Hit]) -> None:
         for hit in hits:
             if hit.statement.effect != "Allow":
                 continue
@@ -428,7 +105,7 @@ class _Collector:
                         policy_kind=ref.kind,
                     )
                 )
-            elif hit.status == _UNKNOWN:
+            elif hit.status == UNKNOWN:
                 for problem in hit.unknown:
                     self.unevaluable.append(problem)
                     self.reasons.append(
@@ -493,7 +170,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     """
     compiled = policies.compiled()
     caller = parse_caller(request.principal)
-    context = _normalize_context(request.context)
+    context = normalize_context(request.context)
     action = request.action
     resource = request.resource
     boundary_present = compiled.boundary is not None
@@ -524,10 +201,12 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     # https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
     # https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
     key_policy = compiled.resource is not None and lower_action.startswith("kms:")
-    opaque = _opaque(resource, caller, context)
+    opaque = request_opaque(resource, caller, context)
 
-    def hits(statements: Iterable[CompiledStatement]) -> list[_Hit]:
-        return _hits(lower_action, resource, caller, context, boundary_present, opaque, statements)
+    def hits(statements: Iterable[CompiledStatement]) -> list[Hit]:
+        return statement_hits(
+            lower_action, resource, caller, context, boundary_present, opaque, statements
+        )
 
     aws_identity = caller.is_aws_identity
     # Identity policies, boundaries, session policies and SCPs belong to IAM identities;
@@ -556,7 +235,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     denies: list[Reason] = []
     unevaluable_denies: list[Reason] = []
     unevaluable: list[Unevaluable] = []
-    layers: list[list[_Hit]] = [identity_hits, boundary_hits, session_hits, resource_hits]
+    layers: list[list[Hit]] = [identity_hits, boundary_hits, session_hits, resource_hits]
     if scp_levels:
         layers.extend(scp_levels)
     if rcp_levels:
@@ -564,22 +243,22 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     unknown_allows: list[Unevaluable] = []
     # The Allow statements that apply, per layer (in the order of ``layers``), gathered in
     # the same pass (a statement's effect is "Allow" or "Deny": see `compile_policy`).
-    allows: list[list[_Hit]] = []
+    allows: list[list[Hit]] = []
     for layer in layers:
         if not layer:
             allows.append(layer)
             continue
-        layer_allows: list[_Hit] = []
+        layer_allows: list[Hit] = []
         allows.append(layer_allows)
         for hit in layer:
             if hit.statement.effect != "Deny":
-                if hit.status == _MATCH:
+                if hit.status == MATCH:
                     layer_allows.append(hit)
-                elif hit.status == _UNKNOWN:
+                elif hit.status == UNKNOWN:
                     unknown_allows.extend(hit.unknown)
                 continue
             ref = hit.statement.ref
-            if hit.status == _MATCH:
+            if hit.status == MATCH:
                 code: ReasonCode = (
                     "not-principal-deny-with-boundary"
                     if hit.statement.not_principal and boundary_present
@@ -594,7 +273,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
                         policy_kind=ref.kind,
                     )
                 )
-            elif hit.status == _UNKNOWN:
+            elif hit.status == UNKNOWN:
                 for problem in hit.unknown:
                     unevaluable.append(problem)
                     unevaluable_denies.append(
@@ -613,7 +292,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
 
     collector = _Collector(request, trust_action)
     reasons: list[Reason] = []
-    granted_by: list[_Hit] = []
+    granted_by: list[Hit] = []
     blocked = False
 
     # 2. Every SCP level must allow.

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from cdk_iam_roles.analysis._evaluator import _KIND_RANK, evaluate
+from cdk_iam_roles.analysis._evaluator import evaluate
+from cdk_iam_roles.analysis._matching import KIND_RANK
 from cdk_iam_roles.analysis._model import PolicySet, Request
 from cdk_iam_roles.analysis._principals import MatchKind, PrincipalEntry, parse_caller
 from cdk_iam_roles.analysis.assembly import ResourcePolicy, RoleInfo
@@ -189,7 +190,7 @@ def _best_kind(statement: Stmt, principal: str) -> MatchKind | None:
     best: MatchKind | None = None
     for entry in compiled.principals:
         found = entry.matches(caller)
-        if found is not None and (best is None or _KIND_RANK[found] < _KIND_RANK[best]):
+        if found is not None and (best is None or KIND_RANK[found] < KIND_RANK[best]):
             best = found
     return best
 
