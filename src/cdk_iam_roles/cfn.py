@@ -335,6 +335,8 @@ class Resolver:
             return Unknown("Fn::FindInMap with a key unknown before deployment")
         table: Any = self.mappings
         for k in keys:
+            if (misread := getattr(table, "unquoted_keys", {}).get(k)) is not None:
+                return misread  # a key written unquoted that YAML 1.1 reads otherwise
             table = table.get(k) if isinstance(table, Mapping) else None
         if table is None:
             # The AWS::LanguageExtensions transform allows a DefaultValue as 4th argument.
@@ -413,8 +415,7 @@ HOLE = re.compile("\ue000(\\d+)\ue001")
 
 
 def _unknown_over(function: str, parts: list[Any]) -> Unknown:
-    """A text ``function`` builds from unknown ``parts``; an unquoted YAML scalar among
-    them stands for the whole, so the document reader reports it as written."""
+    """A text built from unknown ``parts``; an unquoted YAML scalar among them stands for it."""
     from cdk_iam_roles.cfn_yaml import Unquoted  # it imports this module
 
     found = [p for p in parts if isinstance(p, Unquoted)]

@@ -15,7 +15,9 @@ value as written instead of picking one:
   YAML 1.1 makes of it. The policy-document reader reports one as malformed, naming the
   value as written and saying to quote it. Kept as they are: integers written as JSON
   writes them (``3600``, ``123456789012``) up to 2**53, fractions such as ``1.5``, and
-  ``true``/``false`` (also ``True``, ``FALSE``: every YAML reads them alike).
+  ``true``/``false`` (also ``True``, ``FALSE``: every YAML reads them alike). A mapping
+  key so spelled (``012345670123:`` in ``Mappings``) stays its text, but ``Fn::FindInMap``
+  on it is the :class:`Unquoted`: CloudFormation would store it under another key.
 * **Where readers disagree**, the value is an :class:`Unquoted` with no reading.
   ``012345678901`` (a leading zero and an 8 or a 9) and ``1e3`` are text to YAML 1.1,
   to PyYAML and so to cfn-lint, but CloudFormation has been seen to read them as numbers
@@ -206,6 +208,25 @@ def _reason(text: str, line: int, tag: str, reading: Any) -> str:
     return f"{where}: {said}; {keep}"
 
 
+class _MisreadKeys(dict[str, Any]):
+    """A mapping with keys YAML 1.1 reads as numbers or booleans, stored as written.
+
+    ``unquoted_keys`` maps each such key to the :class:`Unquoted` that
+    :meth:`cdk_iam_roles.cfn.Resolver.resolve` returns for an ``Fn::FindInMap`` on it:
+    CloudFormation would look under another key, so the entry is unknown.
+    """
+
+    __slots__ = ("unquoted_keys",)
+
+    unquoted_keys: dict[str, Unquoted]
+
+
+def _key(value: Unquoted) -> Unquoted:
+    """``value``, a mapping key, with a reason that says so."""
+    reason = f"the mapping key {value.reason}"
+    return Unquoted(value.text, value.line, value.reading, reason)
+
+
 def parse_yaml_text(text: str, where: str) -> Any:
     """Parse a YAML template as described above.
 
@@ -387,6 +408,20 @@ def _yaml_loader() -> Any:
         return Unquoted(text, line, reading, _reason(text, line, tag, reading))
 
     CfnLoader.add_constructor(_KEPT, kept)
+
+    def construct_map(loader: Any, node: Any) -> Iterator[dict[str, Any]]:
+        # A key YAML 1.1 reads as a number or boolean (an account ID with a leading zero
+        # in Mappings) is kept as written, and Fn::FindInMap on it is unknown.
+        misread = any(key.tag == _KEPT for key, _ in node.value)
+        data: dict[str, Any] = _MisreadKeys() if misread else {}
+        yield data
+        data.update(loader.construct_mapping(node))
+        if isinstance(data, _MisreadKeys):
+            data.unquoted_keys = {
+                key.value: _key(kept(loader, key)) for key, _ in node.value if key.tag == _KEPT
+            }
+
+    CfnLoader.add_constructor(_YAML + "map", construct_map)
 
     def refuse(loader: Any, node: Any) -> Any:
         tag = node.tag

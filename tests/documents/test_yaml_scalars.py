@@ -264,3 +264,54 @@ def test_module_examples() -> None:
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0
         assert result.failed == 0
+
+
+KEYED = """Mappings:
+  Deployers:
+    KEY: {Role: arn:aws:iam::111111111111:role/deployer}
+Resources:
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: 2012-10-17
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: !FindInMap [Deployers, !Ref AWS::AccountId, Role]}
+            Action: sts:AssumeRole
+"""
+
+
+def _keyed_read(key: str) -> Any:
+    template = parse_template_text(KEYED.replace("KEY", key), "t.yaml")
+    stack = StackTemplate.from_template(template, name="T", account="012345670123")
+    raw = template["Resources"]["R"]["Properties"]["AssumeRolePolicyDocument"]
+    return read_policy_document(raw, stack.resolver, kind="trust")
+
+
+def test_a_mapping_key_yaml_misreads_is_never_found_by_find_in_map() -> None:
+    # CloudFormation stores the key as the number 1402433619: the lookup for account
+    # 012345670123 would fail, so the reader does not pick the author's meaning either.
+    read = _keyed_read("012345670123")
+    assert read.status == "malformed"
+    assert read.problems == (
+        "statement 0: Principal.AWS holds the mapping key 012345670123 unquoted (line 3): "
+        "YAML 1.1, as CloudFormation reads it, makes it the octal number 1402433619; quote "
+        "it ('012345670123') to keep the text",
+    )
+
+
+def test_a_quoted_mapping_key_is_found() -> None:
+    read = _keyed_read("'012345670123'")
+    assert read.status == "read"
+    principal = read.document["Statement"][0]["Principal"]  # type: ignore[index]
+    assert principal == {"AWS": "arn:aws:iam::111111111111:role/deployer"}
+
+
+def test_a_mapping_with_a_misread_key_is_still_a_mapping_of_its_text() -> None:
+    template = parse_template_text(KEYED.replace("KEY", "012345670123"), "t.yaml")
+    deployers = template["Mappings"]["Deployers"]
+    assert deployers == {"012345670123": {"Role": "arn:aws:iam::111111111111:role/deployer"}}
+    assert json.loads(json.dumps(template)) == template
+    twin = copy.deepcopy(deployers)
+    assert twin.unquoted_keys["012345670123"].text == "012345670123"

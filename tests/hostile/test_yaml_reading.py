@@ -114,6 +114,34 @@ class TestAnAccountIdWithALeadingZero:
         assert "1 with new access" in out
 
 
+MAPPED = """Mappings:
+  Deployers:
+    KEY: {Role: arn:aws:iam::111111111111:role/deployer}
+Resources:
+  Deploy:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: 2012-10-17
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: !FindInMap [Deployers, "012345670123", Role]}
+            Action: sts:AssumeRole
+"""
+
+
+def test_a_mapping_key_with_a_leading_zero_is_not_looked_up_as_written(
+    tmp_path: Path, runner: ForkRunner
+) -> None:
+    unquoted = _write(tmp_path / "base", "t.yaml", MAPPED.replace("KEY", "012345670123"))
+    out = _ran(runner, "check", str(unquoted), codes=(1,))
+    assert "Principal.AWS holds the mapping key 012345670123 unquoted (line 3)" in out
+    quoted = _write(tmp_path / "head", "t.yaml", MAPPED.replace("KEY", "'012345670123'"))
+    assert "IAMR-DOC-003" not in _ran(runner, "check", str(quoted))
+    out = _ran(runner, "diff", str(unquoted), str(quoted), codes=(1,))
+    assert "new-access: a session of role deployer in account 111111111111 can now assume" in out
+
+
 DISPUTED = """Resources:
   Scalars:
     Type: AWS::IAM::Role
