@@ -8,8 +8,10 @@ value as written instead of picking one:
 
 * **Unquoted scalars.** YAML 1.1 turns some unquoted text into numbers and booleans the
   author rarely meant: ``012345670123`` is the octal number 1402433619 (so an account ID
-  with a leading zero is lost), ``yes`` and ``off`` are booleans, ``1:20`` is 80, ``0x1F``
-  is 31, ``1_000`` is 1000. A plain value whose spelling JSON would not give its number
+  with a leading zero is lost: CloudFormation then refuses it as no 12-digit account,
+  aws-cloudformation/cloudformation-coverage-roadmap#745), ``yes`` and ``off`` are
+  booleans (CloudFormation reads an unquoted ``yes`` as true, aws/aws-cli#5245), ``1:20``
+  is 80, ``0x1F`` is 31, ``1_000`` is 1000. A plain value whose spelling JSON would not give its number
   or boolean becomes an :class:`Unquoted`: an :class:`~cdk_iam_roles.cfn.Unknown` (so no
   reader allows anything on a guess) that keeps the text as written, its line and what
   YAML 1.1 makes of it. The policy-document reader reports one as malformed, naming the
@@ -21,9 +23,10 @@ value as written instead of picking one:
 * **Where readers disagree**, the value is an :class:`Unquoted` with no reading.
   ``012345678901`` (a leading zero and an 8 or a 9) and ``1e3`` are text to YAML 1.1,
   to PyYAML and so to cfn-lint, but CloudFormation has been seen to read them as numbers
-  (aws/aws-cli#7787, a change by the AWS CLI team that quotes "nonoctal values such as
-  0888888 so they won't be treated as integers when deployed to the stack"; aws/aws-cli#6908
-  shows one stored as 1.2345678901E10). Integers beyond 2**53 lose digits in a JSON reader.
+  (aws/aws-cli#7787, by the AWS CLI maintainers and later reverted, quoted "nonoctal
+  values such as 0888888 so they won't be treated as integers when deployed to the
+  stack"; in aws/aws-cli#6908 one was deployed as 1.2345678901E10). Integers beyond 2**53
+  lose digits in a JSON reader.
 * ``y`` and ``n`` stay text: YAML 1.1's type repository lists them as booleans, but
   PyYAML (and so cfn-lint, which mirrors the service) and SnakeYAML read them as text.
 * **Tags.** The short forms of CloudFormation's intrinsic functions (``!Ref``,
