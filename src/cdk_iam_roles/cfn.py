@@ -285,7 +285,7 @@ class Resolver:
             if self._holes is not None:
                 return sep.join(i if isinstance(i, str) else str(self._hole(i)) for i in items)
             missing = [i for i in items if not isinstance(i, str)]
-            return Unknown("Fn::Join over " + ", ".join(_describe(i) for i in missing))
+            return _unknown_over("Fn::Join", missing)
         if key == "Fn::Sub":
             return self._sub(arg)
         if key == "Fn::Select" and isinstance(arg, list) and len(arg) == 2:
@@ -335,6 +335,8 @@ class Resolver:
             return Unknown("Fn::FindInMap with a key unknown before deployment")
         table: Any = self.mappings
         for k in keys:
+            if (misread := getattr(table, "unquoted_keys", {}).get(k)) is not None:
+                return misread  # a key written unquoted that YAML 1.1 reads otherwise
             table = table.get(k) if isinstance(table, Mapping) else None
         if table is None:
             # The AWS::LanguageExtensions transform allows a DefaultValue as 4th argument.
@@ -352,7 +354,7 @@ class Resolver:
             text, extra = arg[0], self.resolve(arg[1]) if isinstance(arg[1], Mapping) else {}
         else:
             return Unknown("Fn::Sub with a malformed argument")
-        unknown: list[str] = []
+        unknown: list[Any] = []
 
         def replace(match: re.Match[str]) -> str:
             name = match.group(1).strip()
@@ -372,12 +374,12 @@ class Resolver:
             marker = self._hole(value, "Fn::Sub")
             if marker is not None:
                 return marker
-            unknown.append(_describe(value))
+            unknown.append(value)
             return match.group(0)
 
         result = _SUB_VAR.sub(replace, text)
         if unknown:
-            return Unknown("Fn::Sub over " + ", ".join(unknown))
+            return _unknown_over("Fn::Sub", unknown)
         return result.replace("${!", "${")
 
 
@@ -410,6 +412,14 @@ def hole_marker(index: int) -> str:
 
 
 HOLE = re.compile("\ue000(\\d+)\ue001")
+
+
+def _unknown_over(function: str, parts: list[Any]) -> Unknown:
+    """A text built from unknown ``parts``; an unquoted YAML scalar among them stands for it."""
+    from cdk_iam_roles.cfn_yaml import Unquoted  # it imports this module
+
+    found = [p for p in parts if isinstance(p, Unquoted)]
+    return found[0] if found else Unknown(f"{function} over " + ", ".join(map(_describe, parts)))
 
 
 def _describe(value: object) -> str:

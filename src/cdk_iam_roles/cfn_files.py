@@ -13,14 +13,13 @@ traceback or a read outside the folder the user named:
 * Text must be UTF-8, as JSON requires; a UTF-16 file or binary data is named as such.
 * JSON or YAML nested deeper than :data:`MAX_DEPTH` is refused (also a template handed
   in as a mapping: :func:`check_nesting`).
-* YAML is read as YAML 1.1 with CloudFormation's exceptions: an unquoted date
-  (``Version: 2012-10-17``) stays a string, the tags CloudFormation does not support
-  (``!!binary``, ``!!omap``, ``!!pairs``, ``!!set``, ``!!timestamp``) are refused,
-  mapping keys are strings, and the short-form tags (``!Ref``, ``!Sub``...) become
-  their ``Fn::`` form. CloudFormation refuses aliases; tools that expand them first
-  exist, so aliases are read, but they may add at most :data:`MAX_ALIAS_VALUES` values
-  (a 1 KB "billion laughs" file is refused at once) and never refer to themselves.
-  A YAML file may hold at most :data:`MAX_YAML_VALUES` values.
+* YAML is read as YAML 1.1 with CloudFormation's exceptions
+  (:mod:`cdk_iam_roles.cfn_yaml`: short-form tags, unquoted dates and numbers, tags
+  refused). CloudFormation refuses aliases; tools that expand them first exist, so
+  aliases are read, but they may add at most :data:`MAX_ALIAS_VALUES` values (a 1 KB
+  "billion laughs" file is refused at once) and never refer to themselves. A YAML file
+  may hold at most :data:`MAX_YAML_VALUES` values.
+* A key written twice in one mapping (JSON or YAML) is refused.
 * :func:`resolve_inside` refuses a path from a manifest that leaves the assembly
   folder (``../``, an absolute path, a symlink pointing out).
 
@@ -49,9 +48,11 @@ __all__ = [
     "MAX_STACKS",
     "MAX_TEMPLATE_VALUES",
     "MAX_YAML_VALUES",
+    "DuplicateKeyError",
     "check_nesting",
     "check_template_shape",
     "file_kind",
+    "json_object",
     "parse_template_file",
     "parse_template_text",
     "read_json_file",
@@ -337,18 +338,21 @@ _SCALARS: Final = frozenset({str, int, float, bool, type(None)})
 
 
 def _kind_of(value: object) -> str:
-    """A value's JSON kind, for messages."""
+    """A value's JSON kind, for messages (``a number``)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "boolean"
+        return "a boolean"
     if isinstance(value, (int, float)):
-        return "number"
+        return "a number"
     if isinstance(value, str):
-        return "string"
+        return "a string"
     if isinstance(value, Mapping):
-        return "mapping"
-    return "list" if isinstance(value, list) else type(value).__name__
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    reason = getattr(value, "reason", None)  # an unquoted YAML scalar kept as written
+    return reason if isinstance(reason, str) else f"a {type(value).__name__}"
 
 
 def check_template_shape(template: object, where: str) -> None:
@@ -367,7 +371,7 @@ def check_template_shape(template: object, where: str) -> None:
     check_nesting(template, where)
     resources = template.get("Resources")
     if not isinstance(resources, Mapping):
-        found = "" if resources is None else f"; Resources is a {_kind_of(resources)}"
+        found = "" if resources is None else f"; Resources is {_kind_of(resources)}"
         raise InputError(f"{where}: not a CloudFormation template (no Resources mapping{found})")
     for logical_id in resources:
         if not isinstance(logical_id, str):
@@ -375,7 +379,9 @@ def check_template_shape(template: object, where: str) -> None:
 
 
 def parse_template_text(text: str, where: str) -> Any:
-    """Parse a template's text: JSON, else YAML as CloudFormation reads it (see above).
+    """Parse a template's text: JSON, else YAML as CloudFormation reads it
+    (:func:`cdk_iam_roles.cfn_yaml.parse_yaml_text`). A key written twice in one JSON
+    object is refused, as in YAML: a JSON reader would keep the last silently.
 
     Args:
         text: the file's text. Required.
@@ -391,179 +397,64 @@ def parse_template_text(text: str, where: str) -> Any:
         Traceback (most recent call last):
         ...
         cdk_iam_roles.errors.InputError: t.yaml: uses the YAML tag !!set, which ... (line 1)
+        >>> parse_template_text('{"Resources": {}, "Resources": 1}', "t.json")
+        Traceback (most recent call last):
+        ...
+        cdk_iam_roles.errors.InputError: t.json: the key 'Resources' appears twice in one ...
     """
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=json_object)
     except RecursionError:
         raise InputError(f"{where}: nested deeper than {MAX_DEPTH} levels") from None
+    except DuplicateKeyError as exc:
+        raise InputError(f"{where}: {exc}") from None
     except json.JSONDecodeError:
         pass  # YAML, then
     except ValueError:  # Python reads no integer of more than 4,300 digits
         raise InputError(f"{where}: holds a number with too many digits") from None
-    import yaml
+    from cdk_iam_roles.cfn_yaml import parse_yaml_text  # it imports this module
 
-    loader_class = _yaml_loader()
     try:
-        _check_yaml_events(loader_class(text), where)
-        loader = loader_class(text)
-        try:
-            return loader.get_single_data()
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None)
-        line = f"line {mark.line + 1}" if mark is not None else ""
-        if isinstance(exc, yaml.constructor.ConstructorError) and problem:
-            raise InputError(f"{where}: {problem} ({line})") from None
-        if problem and "maximum nesting depth" in problem:  # libyaml's own limit, 1,000
-            raise InputError(f"{where}: nested deeper than {MAX_DEPTH} levels") from None
-        context = getattr(exc, "context", None)
-        said = ", ".join(part for part in (context, problem) if part)
-        detail = ": ".join(part for part in (line, said) if part)
-        raise InputError(
-            f"{where}: neither JSON nor YAML" + (f" ({detail})" if detail else "")
-        ) from None
+        return parse_yaml_text(text, where)
     except InputError:
         raise
     except ValueError:  # Python reads no integer of more than 4,300 digits
         raise InputError(f"{where}: holds a number with too many digits") from None
 
 
-def _check_yaml_events(loader: Any, where: str) -> None:
-    """One pass over the parser's events (no tree built, no recursion): depth, number of
-    values, and the values that aliases add, counted as they would be expanded."""
-    from yaml import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+class DuplicateKeyError(ValueError):
+    """A key written twice in one JSON object (see :func:`json_object`).
 
-    sizes: dict[str, int] = {}  # anchor -> expanded size of the node it names
-    open_nodes: list[list[Any]] = []  # [anchor, expanded size so far] per open collection
-    values = added = 0
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, CollectionStartEvent):
-                if len(open_nodes) >= MAX_DEPTH:
-                    raise InputError(f"{where}: nested deeper than {MAX_DEPTH} levels")
-                open_nodes.append([event.anchor, 1])
-                size = 0
-            elif isinstance(event, CollectionEndEvent):
-                anchor, size = open_nodes.pop()
-                if anchor is not None:
-                    sizes[anchor] = size
-            elif isinstance(event, ScalarEvent):
-                size = 1
-                if event.anchor is not None:
-                    sizes[event.anchor] = 1
-            elif isinstance(event, AliasEvent):
-                if any(entry[0] == event.anchor for entry in open_nodes):
-                    raise InputError(
-                        f"{where}: the YAML alias *{event.anchor} refers to a node that "
-                        "contains it (an infinite document)"
-                    )
-                size = sizes.get(event.anchor or "", 1)
-                added += size
-                if added > MAX_ALIAS_VALUES:
-                    raise InputError(
-                        f"{where}: YAML aliases expand to more than {MAX_ALIAS_VALUES:,} "
-                        "values (an alias bomb?); CloudFormation does not accept aliases"
-                    )
-            else:
-                continue
-            if not isinstance(event, CollectionEndEvent):
-                values += 1
-                if values > MAX_YAML_VALUES:
-                    raise InputError(f"{where}: holds more than {MAX_YAML_VALUES:,} YAML values")
-            if open_nodes and size:
-                open_nodes[-1][1] += size
-    finally:
-        loader.dispose()
+    Args:
+        key: the key. Required.
+    """
 
-
-_LOADER: list[Any] = []
-
-# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html:
-# "CloudFormation doesn't support ... the binary, omap, pairs, set, and timestamp tags".
-_UNSUPPORTED_TAGS: Final = ("binary", "omap", "pairs", "set", "timestamp")
-
-
-def _yaml_loader() -> Any:
-    """The YAML loader class: libyaml's parser when installed (five times faster), our
-    constructor and resolver either way. Built once, on first use."""
-    if _LOADER:
-        return _LOADER[0]
-    from yaml.constructor import ConstructorError, SafeConstructor
-    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-    from yaml.resolver import Resolver
-
-    parser: Any
-    try:
-        from yaml._yaml import CParser
-
-        parser = CParser
-    except ImportError:  # pragma: no cover - PyYAML built without libyaml
-        from yaml.composer import Composer
-        from yaml.parser import Parser
-        from yaml.reader import Reader
-        from yaml.scanner import Scanner
-
-        class PyParser(Reader, Scanner, Parser, Composer):
-            def __init__(self, stream: str) -> None:
-                Reader.__init__(self, stream)
-                Scanner.__init__(self)
-                Parser.__init__(self)
-                Composer.__init__(self)
-
-        parser = PyParser
-
-    class CfnLoader(parser, SafeConstructor, Resolver):  # type: ignore[misc]
-        def __init__(self, stream: str) -> None:
-            parser.__init__(self, stream)
-            SafeConstructor.__init__(self)
-            Resolver.__init__(self)
-
-        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-            # CloudFormation's keys are strings: "2012-10-17:" or "123456789012:" too.
-            if isinstance(node, MappingNode):
-                self.flatten_mapping(node)
-            mapping: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, ScalarNode):
-                    raise ConstructorError(
-                        None, None, "a mapping key is a list or a mapping", key_node.start_mark
-                    )
-                mapping[key_node.value] = self.construct_object(value_node, deep=deep)
-            return mapping
-
-    # An unquoted date stays a string, as CloudFormation reads it.
-    CfnLoader.yaml_implicit_resolvers = {
-        first: [(tag, regex) for tag, regex in resolvers if not tag.endswith(":timestamp")]
-        for first, resolvers in Resolver.yaml_implicit_resolvers.items()
-    }
-
-    def refuse(loader: Any, node: Any) -> Any:
-        raise ConstructorError(
-            None,
-            None,
-            f"uses the YAML tag !!{node.tag.rsplit(':', 1)[-1]}, which CloudFormation "
-            "does not support",
-            node.start_mark,
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            f"the key {key!r} appears twice in one JSON object; CloudFormation's behaviour "
+            "is then undefined and cfn-lint refuses it: keep one"
         )
+        self.key = key
 
-    for tag in _UNSUPPORTED_TAGS:
-        CfnLoader.add_constructor(f"tag:yaml.org,2002:{tag}", refuse)
 
-    def short_form(loader: Any, suffix: str, node: Any) -> Any:
-        name = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
-        if isinstance(node, ScalarNode):
-            value: Any = loader.construct_scalar(node)
-            if name == "Fn::GetAtt" and isinstance(value, str):
-                value = value.split(".", 1)
-        elif isinstance(node, SequenceNode):
-            value = loader.construct_sequence(node, deep=True)
-        else:
-            value = loader.construct_mapping(node, deep=True)
-        return {name: value}
+def json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The ``object_pairs_hook`` of every JSON reader here: a dict, or an error naming
+    a key written twice. CloudFormation's behaviour with duplicate keys is undefined
+    (template-formats.html, on duplicate sections) and cfn-lint refuses them.
 
-    CfnLoader.add_multi_constructor("!", short_form)
-    _LOADER.append(CfnLoader)
-    return CfnLoader
+    Raises:
+        DuplicateKeyError: a key appears twice.
+
+    Example:
+        >>> json_object([("a", 1), ("b", 2)])
+        {'a': 1, 'b': 2}
+    """
+    mapping = dict(pairs)
+    if len(mapping) == len(pairs):
+        return mapping
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            break
+        seen.add(key)
+    raise DuplicateKeyError(key)

@@ -42,11 +42,14 @@ from __future__ import annotations
 import datetime
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from cdk_iam_roles.cfn import HOLE, Hole, Resolver, ResourceRef, Unknown
+from cdk_iam_roles.cfn_files import DuplicateKeyError, json_object
+from cdk_iam_roles.cfn_yaml import Unquoted, unquoted_values
 
 __all__ = [
     "DOCUMENT_PROPERTIES",
@@ -337,9 +340,11 @@ def _read_text(value: Any, resolver: Resolver) -> Mapping[str, Any] | Unknown | 
         return resolved if isinstance(resolved, Unknown) else Unknown("an unreadable document")
     text, holes = found
     try:
-        parsed = json.loads(text)
+        parsed = json.loads(text, object_pairs_hook=json_object)
     except RecursionError:
         return "the JSON text is nested too deeply"
+    except DuplicateKeyError as error:  # a JSON reader would keep the last silently
+        return f"the JSON text holds the key {error.key!r} twice in one object"
     except ValueError as error:
         if holes:
             reasons = ", ".join(h.description for h in holes)
@@ -365,6 +370,8 @@ def _fill_holes(value: Any, holes: list[Hole]) -> Any:
         found = [holes[int(m.group(1))] for m in HOLE.finditer(value)]
         if not found:
             return value
+        if unquoted := [h.value for h in found if isinstance(h.value, Unquoted)]:
+            return unquoted[0]
         if len(found) == 1 and not found[0].via and HOLE.fullmatch(value):
             # The whole string is one Join part (a Ref, an Fn::GetAtt): the part itself,
             # a ResourceRef included, as in the object form.
@@ -397,6 +404,8 @@ def _describe(value: object) -> str:
 
 
 def _kind_of(value: object) -> str:
+    if isinstance(value, Unquoted):
+        return value.reason
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, (int, float)):
@@ -432,6 +441,7 @@ def document_problems(document: Mapping[str, Any], kind: DocumentKind) -> Iterat
         >>> list(document_problems({"Statement": 42}, "trust"))
         ['Statement is the number 42, not a statement or a list of statements']
     """
+    yield from _unquoted_problems(document)
     version = document.get("Version")
     if version is not None and not _unknown(version) and version not in _VERSIONS:
         yield f"Version is {_kind_of(version)}, not 2012-10-17 or 2008-10-17"
@@ -451,6 +461,16 @@ def document_problems(document: Mapping[str, Any], kind: DocumentKind) -> Iterat
         return
     for index, statement in enumerate(statements):
         yield from (f"statement {index}: {p}" for p in _statement_problems(statement, kind))
+
+
+def _unquoted_problems(document: Mapping[str, Any]) -> Iterator[str]:
+    """Each value YAML 1.1 may not read as written (an account ID with a leading zero)."""
+    for path, value in unquoted_values(document):
+        path = _IN_STATEMENT.sub(lambda m: f"statement {m.group(1) or 0}: ", path)
+        yield f"{path} holds {value.reason}"
+
+
+_IN_STATEMENT = re.compile(r"^Statement(?:\[(\d+)\])?\.")
 
 
 def _statement_problems(statement: Any, kind: DocumentKind) -> Iterator[str]:

@@ -36,6 +36,17 @@ ROLE = {
 
 TEMPLATE = {"Resources": {"Open": ROLE}}
 
+# TEMPLATE in YAML, its role's properties open at the end for one more line.
+_OPEN_YAML = """Resources:
+  Open:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: 2012-10-17
+        Statement:
+          - {Effect: Allow, Principal: {AWS: "*"}, Action: sts:AssumeRole}
+"""
+
 
 @dataclass(frozen=True)
 class Hostile:
@@ -175,7 +186,35 @@ def build(root: Path) -> dict[str, Hostile]:
     add(
         "yaml-python-tag",
         _write(root / "python.yaml", "Resources: !!python/object/apply:os.system [id]\n"),
-        "could not determine a constructor",
+        "uses the YAML tag !!python/object/apply:os.system, which CloudFormation does not",
+    )
+    add(
+        "yaml-python-object",
+        _write(root / "pyobject.yaml", _OPEN_YAML + "      Tags: !!python/object:os.system x\n"),
+        "uses the YAML tag !!python/object:os.system, which CloudFormation does not support",
+    )
+    add(
+        "yaml-unknown-short-form",
+        _write(root / "tag.yaml", _OPEN_YAML + "      RoleName: !Tag x\n"),
+        "uses the YAML tag !Tag, which is not a CloudFormation intrinsic function",
+    )
+    add(
+        "yaml-duplicate-key",
+        _write(
+            root / "dupkey.yaml",
+            _OPEN_YAML.replace("{Effect: Allow", "{Effect: Deny, Effect: Allow"),
+        ),
+        "the key 'Effect' appears twice in one mapping (first on line",
+    )
+    add(
+        "json-duplicate-key",
+        _write(root / "dupkey.json", json.dumps(TEMPLATE)[:-1] + ', "Resources": {}}'),
+        "the key 'Resources' appears twice in one JSON object",
+    )
+    add(
+        "yaml-huge-integer",
+        _write(root / "bigint.yaml", _OPEN_YAML + "      MaxSessionDuration: " + "9" * 5000 + "\n"),
+        "holds a number with too many digits",
     )
     add(
         "huge-integer",
