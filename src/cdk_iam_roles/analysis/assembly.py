@@ -90,6 +90,10 @@ class AttachedPolicy:
             ``AWS::IAM::Policy Stack/Role/DefaultPolicy``). Required.
         document: the policy, intrinsics resolved; unresolved parts stay
             :class:`~cdk_iam_roles.cfn.Unknown`. Required.
+        unreadable: why the policy could not be read, as a phrase that follows its name
+            (``cannot be read offline (parameter P)``, ``is malformed (statement 0: …)``);
+            ``document`` is then a stand-in the evaluator never takes to allow. Default
+            ``None`` (it was read).
 
     Example:
         >>> AttachedPolicy("inline policy \\"P\\"", {"Statement": []}).origin
@@ -98,6 +102,7 @@ class AttachedPolicy:
 
     origin: str
     document: Mapping[str, Any]
+    unreadable: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +138,7 @@ class RoleInfo:
             Required.
         account: the stack's account, or ``None`` when not known. Required.
         partition: the stack's partition. Required.
-        trust: the resolved trust policy, ``None`` when absent. Required.
+        trust: the resolved trust policy, ``None`` when absent or unreadable. Required.
         identity_policies: policies of the app attached to the role. Default: none.
         unavailable_policies: managed policies whose content is not in the app.
             Default: none.
@@ -142,6 +147,9 @@ class RoleInfo:
             Default ``None``.
         max_session_duration: seconds (``Unknown`` when unresolved). Default 3600.
         notes: what could not be read, in words. Default: none.
+        trust_unreadable: why the trust policy could not be read, as a phrase that follows
+            "the trust policy" (``cannot be read offline (parameter TrustParam)``, ``is
+            absent (…)``, ``is malformed (…)``). Default ``None`` (it was read).
 
     Example:
         >>> app = load_app({"Resources": {"R": {"Type": "AWS::IAM::Role",
@@ -166,6 +174,7 @@ class RoleInfo:
     boundary_unavailable: str | None = None
     max_session_duration: int | Unknown = DEFAULT_MAX_SESSION_DURATION
     notes: list[str] = field(default_factory=list)
+    trust_unreadable: str | None = None
 
     @property
     def arn_is_placeholder(self) -> bool:
@@ -202,6 +211,9 @@ class ResourcePolicy:
         account: the account of the protected resources, when known. Required.
         covers_children: the policy also covers ARNs below the resource
             (``bucket/*`` objects of an S3 bucket). Default False.
+        unreadable: why the policy could not be read, as a phrase that follows its name;
+            ``document`` is then a stand-in the evaluator never takes to allow. Default
+            ``None`` (it was read).
 
     Example:
         >>> ResourcePolicy("AWS::SNS::TopicPolicy", "S", "P", "S/P",
@@ -218,6 +230,7 @@ class ResourcePolicy:
     document: Mapping[str, Any]
     account: str | None
     covers_children: bool = False
+    unreadable: str | None = None
 
     def protects(self, arn: str) -> bool:
         """Whether ``arn`` is one of the protected resources (or below one)."""
@@ -456,21 +469,28 @@ class _StackContext:
 
     def document(
         self, raw: Any, kind: DocumentKind, where: str, notes: list[str], *, optional: bool = False
-    ) -> Mapping[str, Any] | None:
-        """A policy document read by the one reader, for the evaluator.
+    ) -> ReadDocument:
+        """A policy document read by the one reader, for the evaluator, and why it is unread.
 
-        ``None`` when the template holds none. A document that cannot be read (unknown
-        offline, or malformed) is returned as one statement of unknown effect, which the
-        evaluator never takes to allow and assumes may deny; ``notes`` says why.
+        The document is ``None`` when the template holds none. A document that cannot be
+        read offline is one statement of unknown effect, which the evaluator never takes to
+        allow and assumes may deny; a malformed one keeps its statements (the malformed
+        ones cannot be evaluated). ``notes`` says why, and so does ``unreadable``.
         """
         read = read_policy_document(
             raw, self.plain, kind=kind, prepare=self._prepare, optional=optional
         )
         if read.status == "absent":
-            return None
+            reason = (
+                "the template gives none" if read.reason == "no policy document" else read.reason
+            )
+            return ReadDocument(None, f"is absent ({reason})")
+        unreadable: str | None = None
         if read.status == "unknown":
-            notes.append(f"{where} cannot be read offline ({read.reason}); it never allows")
+            unreadable = f"cannot be read offline ({read.reason})"
+            notes.append(f"{where} {unreadable}; it never allows")
         elif read.status == "malformed":
+            unreadable = f"is malformed ({'; '.join(read.problems)})"
             notes.append(f"{where} is malformed: " + "; ".join(read.problems))
         if read.conditions:
             notes.append(
@@ -479,8 +499,53 @@ class _StackContext:
             )
         document = read.for_evaluation()
         if document is None:
-            return unknown_document(read.reason or "; ".join(read.problems))
-        return document
+            stand_in = unknown_document(
+                read.reason or "; ".join(read.problems), resource_policy=kind != "identity"
+            )
+            return ReadDocument(stand_in, unreadable, stand_in=True)
+        if unreadable is None:
+            unknown = _unknown_statements(document)
+            if unknown is not None:
+                unreadable = f"cannot be read offline ({unknown})"
+                notes.append(f"{where} {unreadable}; such a statement never allows")
+        return ReadDocument(document, unreadable)
+
+
+def _unknown_statements(document: Mapping[str, Any]) -> str | None:
+    """What makes a read document's statements unknown offline, if anything does.
+
+    Its ``Statement``, a statement or a statement's ``Effect`` known only at deployment
+    leaves what the document says unknown, though each element has a valid type.
+    """
+    statements = document.get("Statement")
+    if isinstance(statements, (Unknown, ResourceRef)):
+        return f"its Statement is {_describe_unknown(statements)}"
+    for index, statement in enumerate(_as_list(statements)):
+        if isinstance(statement, (Unknown, ResourceRef)):
+            return f"statement {index} is {_describe_unknown(statement)}"
+        effect = statement.get("Effect") if isinstance(statement, Mapping) else None
+        if isinstance(effect, (Unknown, ResourceRef)):
+            return f"the Effect of statement {index} is {_describe_unknown(effect)}"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadDocument:
+    """A policy document as the evaluator takes it, and why it could not be read.
+
+    Args:
+        document: the document, or a stand-in of unknown effect; ``None`` when the template
+            holds none. Required.
+        unreadable: ``None`` when it was read; else a phrase that follows the document's
+            name: ``is absent (…)``, ``cannot be read offline (…)``, ``is malformed (…)``.
+            Required.
+        stand_in: ``document`` is the stand-in of unknown effect (nothing of the
+            document could be read). Default False.
+    """
+
+    document: Mapping[str, Any] | None
+    unreadable: str | None
+    stand_in: bool = False
 
 
 def unknown_document(reason: str, *, resource_policy: bool = False) -> Mapping[str, Any]:
@@ -506,17 +571,6 @@ def unknown_document(reason: str, *, resource_policy: bool = False) -> Mapping[s
 
 # A policy the template leaves out entirely: no statement, so it neither allows nor denies.
 _NO_STATEMENT: Mapping[str, Any] = {"Statement": []}
-
-
-def _unreadable(document: Mapping[str, Any]) -> bool:
-    """True for the stand-in :meth:`_StackContext.document` returns for an unread document."""
-    statements = document.get("Statement")
-    return (
-        isinstance(statements, list)
-        and len(statements) == 1
-        and isinstance(statements[0], Mapping)
-        and isinstance(statements[0].get("Effect"), Unknown)
-    )
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -603,11 +657,10 @@ def _read_roles(app: App, ctx: _StackContext, managed: _Managed) -> None:
         props: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         role_path = ctx.plain.resolve(props.get("Path", "/"))
         trust_notes: list[str] = []
-        trust = ctx.document(
+        trust_read = ctx.document(
             props.get("AssumeRolePolicyDocument"), "trust", "the trust policy", trust_notes
         )
-        if trust is not None and trust.get("Statement") and _unreadable(trust):
-            trust = None
+        trust = None if trust_read.stand_in else trust_read.document
         duration = ctx.plain.resolve(props.get("MaxSessionDuration", DEFAULT_MAX_SESSION_DURATION))
         if isinstance(duration, str) and duration.isascii() and duration.isdigit():
             duration = int(duration)
@@ -624,6 +677,7 @@ def _read_roles(app: App, ctx: _StackContext, managed: _Managed) -> None:
             max_session_duration=duration
             if isinstance(duration, int)
             else Unknown(f"MaxSessionDuration {_describe_unknown(duration)}"),
+            trust_unreadable=trust_read.unreadable,
         )
         role.notes.extend(trust_notes)
         if role.trust is None:
@@ -642,11 +696,11 @@ def _read_roles(app: App, ctx: _StackContext, managed: _Managed) -> None:
                 if isinstance(name_value, str)
                 else (f"inline policy #{index}")
             )
-            document = ctx.document(
+            read = ctx.document(
                 listed_document(policy), "identity", label, role.notes, optional=True
             )
-            if document is not None:
-                role.identity_policies.append(AttachedPolicy(label, document))
+            if read.document is not None:
+                role.identity_policies.append(AttachedPolicy(label, read.document, read.unreadable))
         for value in _as_list(props.get("ManagedPolicyArns")):
             _attach_managed(ctx, role, value, managed)
         if "PermissionsBoundary" in props:
@@ -685,8 +739,15 @@ def _managed_resource(
     props: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     origin = f"AWS::IAM::ManagedPolicy {_strip_resource(ctx.stack.path_of(logical))}"
     notes: list[str] = []
-    document = ctx.document(props.get("PolicyDocument"), "identity", origin, notes)
-    return AttachedPolicy(origin, document if document is not None else _NO_STATEMENT)
+    return _attached(origin, ctx.document(props.get("PolicyDocument"), "identity", origin, notes))
+
+
+def _attached(origin: str, read: ReadDocument) -> AttachedPolicy:
+    """The policy as attached; one the template leaves out has no statement (it grants
+    nothing and denies nothing, and IAM would not create it)."""
+    if read.document is None:
+        return AttachedPolicy(origin, _NO_STATEMENT)
+    return AttachedPolicy(origin, read.document, read.unreadable)
 
 
 def _attach_managed(ctx: _StackContext, role: RoleInfo, value: Any, managed: _Managed) -> None:
@@ -733,8 +794,8 @@ def _attach_policies(app: App, ctx: _StackContext) -> None:
             policy = _managed_resource(ctx, logical, resource)
         else:
             origin = f"{kind} {_strip_resource(stack.path_of(logical))}"
-            document = ctx.document(props.get("PolicyDocument"), "identity", origin, app.notes)
-            policy = AttachedPolicy(origin, document if document is not None else _NO_STATEMENT)
+            read = ctx.document(props.get("PolicyDocument"), "identity", origin, app.notes)
+            policy = _attached(origin, read)
         for role in _roles_named_by(app, ctx, targets):
             if all(p.origin != policy.origin for p in role.identity_policies):
                 role.identity_policies.append(policy)
@@ -777,7 +838,7 @@ def _read_resource_policies(app: App, ctx: _StackContext) -> None:
         props: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         if policy_key not in props:
             continue
-        document = ctx.document(
+        read = ctx.document(
             props[policy_key], "resource", f"{kind} {stack.path_of(logical)}", app.notes
         )
         if target_key is None:
@@ -792,9 +853,10 @@ def _read_resource_policies(app: App, ctx: _StackContext) -> None:
                 logical_id=logical,
                 path=_strip_resource(stack.path_of(logical)),
                 resources=targets,
-                document=document if document is not None else _NO_STATEMENT,
+                document=read.document if read.document is not None else _NO_STATEMENT,
                 account=ctx.account,
                 covers_children=children,
+                unreadable=read.unreadable if read.document is not None else None,
             )
         )
     _lambda_permissions(app, ctx)
