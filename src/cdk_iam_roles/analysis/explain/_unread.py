@@ -47,6 +47,13 @@ def most_permissive(document: Mapping[str, Any] | None, kind: DocumentKind) -> M
 
     A statement of unknown effect or with an element of the wrong type is dropped; every
     other statement is kept, so a Deny that was read still denies.
+
+    Example:
+        >>> deny = {"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"}
+        >>> bad = {"Effect": "Allowed", "Action": "s3:*", "Resource": "*"}
+        >>> [s["Effect"] for s in most_permissive({"Statement": [deny, bad]}, "identity")[
+        ...     "Statement"]]
+        ['Deny', 'Allow']
     """
     statements = document.get("Statement") if isinstance(document, Mapping) else None
     kept = [
