@@ -35,10 +35,14 @@ def test_explain_never_loads_the_cdk() -> None:
     "module",
     [
         cdk_iam_roles.analysis.assembly,
+        *(
+            importlib.import_module(f"cdk_iam_roles.analysis.{name}")
+            for name in ("_app_model", "_app_documents")
+        ),
         cdk_iam_roles.analysis.explain,
         *(
             importlib.import_module(f"cdk_iam_roles.analysis.explain.{name}")
-            for name in ("_answer", "_request", "_assume", "_call")
+            for name in ("_answer", "_request", "_assume", "_call", "_unread")
         ),
         cdk_iam_roles.commands.explain,
         cdk_iam_roles.testing,
@@ -49,3 +53,30 @@ def test_docstring_examples_run(module: ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cdk_iam_roles.analysis.assembly",
+        "cdk_iam_roles.analysis._app_model",
+        "cdk_iam_roles.analysis._app_documents",
+        "cdk_iam_roles.analysis._app_stack",
+        "cdk_iam_roles.analysis._app_roles",
+        "cdk_iam_roles.analysis._app_resources",
+        "cdk_iam_roles.analysis.explain._unread",
+    ],
+)
+def test_each_module_of_the_app_reader_imports_on_its_own(name: str) -> None:
+    # Imported first in a fresh interpreter, a module in an import cycle fails.
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {name}"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_app_reader_keeps_its_public_names() -> None:
+    assembly = cdk_iam_roles.analysis.assembly
+    for name in assembly.__all__:
+        assert hasattr(assembly, name), name
+    assert assembly.RoleNotFoundError.__module__ == "cdk_iam_roles.analysis.assembly"

@@ -281,7 +281,8 @@ def test_summary_counts_roles_per_stack_and_pattern(catalog: Catalog) -> None:
     counts = catalog.severity_counts()
     assert counts["error"] >= 2  # the two open roles
     assert lines[0] == (
-        "IAM role catalog: 29 roles in 3 stacks, 12 human-assumable; "
+        "IAM role catalog: 29 roles in 3 stacks, 12 human-assumable, 2 roles whose callers "
+        "are unknown offline; "
         f"findings: {counts['error']} errors, {counts['warning']} warning"
         f"{'' if counts['warning'] == 1 else 's'}, {counts['info']} info"
     )
@@ -307,3 +308,10 @@ def test_summary_counts_roles_per_stack_and_pattern(catalog: Catalog) -> None:
         "session named after their IAM user name)" in lines
     )
     assert "Errors:" in lines
+    # Mystery trusts an imported principal: counted apart, never as a service role.
+    start = lines.index("Roles whose callers are unknown offline (people may assume them):")
+    assert lines[start + 1 : start + 3] == [
+        f"  {stack}/Mystery (name unknown (parameter NameParam)): "
+        "AWS principal unknown offline (Fn::ImportValue)"
+        for stack in ("Zoo", "Agnostic")
+    ]

@@ -46,7 +46,7 @@ def zoo() -> dict[str, list[str]]:
         ),
         ("HandStates", "AWS service states.amazonaws.com"),
         ("Open", "any AWS principal (anyone with AWS credentials)"),
-        ("Mystery", "unknown (Fn::ImportValue)"),
+        ("Mystery", "AWS principal unknown offline (Fn::ImportValue)"),
     ],
 )
 def test_each_principal_kind_of_the_zoo_in_words(

@@ -18,6 +18,7 @@ from cdk_iam_roles.catalog._text import (
     permission_lines,
     plural,
     totals_line,
+    unknown_callers_words,
     who_lines,
 )
 from cdk_iam_roles.catalog.model import Catalog, RoleEntry
@@ -109,10 +110,13 @@ def _card(role: RoleEntry, risk: Risk) -> str:
     badges = [f'<span class="badge {risk.level}">{risk.level}</span>']
     if role.human_assumable:
         badges.append('<span class="badge elevated">human-assumable</span>')
+    if role.callers_unknown:
+        badges.append('<span class="badge high">callers unknown offline</span>')
     badges.append(f'<span class="badge normal">{escape(role.pattern)}</span>')
     conditions = [c.words() for c in role.conditions] or ["none"]
     search = " ".join(
         [role.label, role.path, role.stack, role.pattern, risk.level, *risk.reasons]
+        + (["callers unknown offline"] if role.callers_unknown else [])
         + [a.words for a in role.assumers]
         + [f.rule_id for f in role.findings]
     ).lower()
@@ -145,7 +149,8 @@ def _attention(catalog: Catalog, rated: list[tuple[RoleEntry, Risk]]) -> list[st
     errors = [f for f in catalog.findings if f.severity is Severity.ERROR]
     open_roles = [r for r, _ in rated if any(a.kind == "anyone" for a in r.assumers)]
     not_read = catalog.not_read
-    if not errors and not open_roles and not not_read:
+    unknown = [r for r, _ in rated if r.callers_unknown]
+    if not errors and not open_roles and not not_read and not unknown:
         return []
     parts = ['<section class="attention"><h2 id="attention">Needs attention</h2>']
     if open_roles:
@@ -154,6 +159,15 @@ def _attention(catalog: Catalog, rated: list[tuple[RoleEntry, Risk]]) -> list[st
             f'<li><a href="#{escape(r.stack + "/" + r.logical_id)}">{escape(r.label)}</a> '
             f'<span class="muted">({escape(r.stack)})</span></li>'
             for r in open_roles
+        )
+        parts.append("</ul>")
+    if unknown:
+        parts.append("<p><strong>Who can assume is unknown offline</strong> (people may):</p><ul>")
+        parts.extend(
+            f'<li><a href="#{escape(r.stack + "/" + r.logical_id)}">{escape(r.label)}</a> '
+            f'<span class="muted">({escape(r.stack)}): {escape(unknown_callers_words(r))}'
+            "</span></li>"
+            for r in unknown
         )
         parts.append("</ul>")
     if errors:

@@ -25,6 +25,7 @@ def _assumer(assumer: Assumer) -> dict[str, Any]:
         "words": assumer.words,
         "human": assumer.human,
         "external": assumer.external,
+        "unknown_offline": assumer.unknown_offline,
         "actions": list(assumer.actions),
         "conditions": [
             {"operator": c.operator, "key": c.key, "values": list(c.values)}
@@ -47,6 +48,7 @@ def role_data(role: RoleEntry) -> dict[str, Any]:
         "description": role.description,
         "pattern": role.pattern,
         "human_assumable": role.human_assumable,
+        "callers_unknown": role.callers_unknown,
         "assumers": [_assumer(a) for a in role.assumers],
         "trust_denies": list(role.trust_denies),
         "trust_unknown": role.trust_unknown,
@@ -72,6 +74,7 @@ def catalog_data(catalog: Catalog) -> dict[str, Any]:
             "stacks": len(catalog.stacks),
             "roles": len(catalog.roles),
             "human_assumable": len(catalog.human_assumable),
+            "callers_unknown": len(catalog.callers_unknown),
             "patterns": catalog.pattern_counts(),
             "findings": catalog.severity_counts(),
         },

@@ -1,5 +1,6 @@
 """The catalog as Markdown for pull requests: errors and anyone-can-assume roles first,
-then the roles people can assume and every stack's roles, most risky first
+then the roles people can assume, the roles whose callers are unknown offline, and every
+stack's roles, most risky first
 (:func:`cdk_iam_roles.catalog.risk.by_risk`)."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from cdk_iam_roles.catalog._text import (
     permission_lines,
     plural,
     totals_line,
+    unknown_callers_words,
     who_lines,
 )
 from cdk_iam_roles.catalog.model import Catalog, RoleEntry
@@ -58,7 +60,8 @@ def _row(role: RoleEntry, risk: Risk) -> str:
 
 def render_markdown(catalog: Catalog) -> str:
     """The catalog as Markdown: totals, errors, roles anyone can assume, roles people can
-    assume, then every stack's roles in one table, most risky first."""
+    assume, roles whose callers are unknown offline, then every stack's roles in one
+    table, most risky first."""
     out = ["# IAM role catalog", "", _sentence(escape_md(totals_line(catalog))), ""]
     errors = [f for f in catalog.findings if f.severity is Severity.ERROR]
     if errors:
@@ -98,6 +101,20 @@ def render_markdown(catalog: Catalog) -> str:
             out.append(
                 f"- **{escape_md(role.label)}** ({escape_md(role.stack)}, "
                 f"{escape_md(_risk_words(risk))}): {escape_md(who)}"
+            )
+        out.append("")
+    unknown = by_risk(catalog.callers_unknown)
+    if unknown:
+        out += [
+            "## Roles whose callers are unknown offline",
+            "",
+            "Who can assume these roles is known only at deployment: people may.",
+            "",
+        ]
+        for role, risk in unknown:
+            out.append(
+                f"- **{escape_md(role.label)}** ({escape_md(role.stack)}, "
+                f"{escape_md(_risk_words(risk))}): {escape_md(unknown_callers_words(role))}"
             )
         out.append("")
     for stack in catalog.stacks:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from cdk_iam_roles.catalog._text import plural, totals_line
+from cdk_iam_roles.catalog._text import plural, totals_line, unknown_callers_words
 from cdk_iam_roles.catalog.model import Catalog
 
 __all__ = ["render_summary"]
 
 
 def render_summary(catalog: Catalog) -> str:
-    """Roles per stack and pattern, the human-assumable roles, and finding counts."""
+    """Roles per stack and pattern, the human-assumable roles, the roles whose callers are
+    unknown offline, and finding counts."""
     lines = [f"IAM role catalog: {totals_line(catalog)}"]
     width = max((len(s.name) for s in catalog.stacks), default=0)
     for stack in catalog.stacks:
@@ -22,6 +23,11 @@ def render_summary(catalog: Catalog) -> str:
         for role in human:
             who = "; ".join(a.words for a in role.assumers if a.human)
             lines.append(f"  {role.stack}/{role.label}: {who}")
+    unknown = catalog.callers_unknown
+    if unknown:
+        lines.append("Roles whose callers are unknown offline (people may assume them):")
+        for role in unknown:
+            lines.append(f"  {role.stack}/{role.label}: {unknown_callers_words(role)}")
     for severity in ("error", "warning"):
         found = [f for f in catalog.findings if str(f.severity) == severity]
         if found:

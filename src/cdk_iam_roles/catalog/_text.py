@@ -12,8 +12,12 @@ __all__ = [
     "permission_lines",
     "plural",
     "totals_line",
+    "unknown_callers_words",
     "who_lines",
 ]
+
+# Said of a role whose callers cannot be known offline, in every format.
+CALLERS_UNKNOWN = "who can assume it is unknown offline"
 
 # Actions listed per service before the rest is counted ("… +7 more").
 SHOWN_ACTIONS = 6
@@ -37,12 +41,22 @@ def permission_lines(perms: Permissions) -> list[str]:
 
 
 def who_lines(role: RoleEntry) -> list[str]:
-    """Who can assume the role, one line per principal (and the trust's denies)."""
-    lines = [a.words for a in role.assumers]
+    """Who can assume the role, one line per principal (and the trust's denies); first,
+    when it is so, that who can assume it is unknown offline."""
+    lines = [CALLERS_UNKNOWN] if role.callers_unknown else []
+    lines += [a.words for a in role.assumers]
     if role.trust_unknown:
         lines.append(f"trust policy {role.trust_unknown}")
     lines.extend(role.trust_denies)
     return lines or ["nobody (no Allow statement)"]
+
+
+def unknown_callers_words(role: RoleEntry) -> str:
+    """What makes the role's callers unknown offline, in words (``trust policy unknown
+    (parameter TrustParam)``, ``AWS principal unknown offline (Fn::ImportValue)``)."""
+    parts = [f"trust policy {role.trust_unknown}"] if role.trust_unknown else []
+    parts += [a.words for a in role.assumers if a.unknown_offline]
+    return "; ".join(parts)
 
 
 def environment_line(stack: StackEntry) -> str:
@@ -69,13 +83,20 @@ def findings_line(role: RoleEntry) -> str:
 
 
 def totals_line(catalog: Catalog) -> str:
-    """``12 roles in 3 stacks, 4 human-assumable; findings: 1 error, 2 warnings, 0 info``."""
+    """``12 roles in 3 stacks, 4 human-assumable; findings: 1 error, 2 warnings, 0 info``.
+
+    Roles whose callers are unknown offline are counted apart, when there are any
+    (``…, 4 human-assumable, 1 role whose callers are unknown offline; findings: …``).
+    """
     counts = catalog.severity_counts()
     roles = len(catalog.roles)
+    unknown = len(catalog.callers_unknown)
     return (
         f"{roles} role{'s' if roles != 1 else ''} in {len(catalog.stacks)} "
         f"stack{'s' if len(catalog.stacks) != 1 else ''}, "
-        f"{len(catalog.human_assumable)} human-assumable; findings: "
+        f"{len(catalog.human_assumable)} human-assumable"
+        + (f", {plural(unknown, 'role')} whose callers are unknown offline" if unknown else "")
+        + "; findings: "
         f"{counts['error']} error{'s' if counts['error'] != 1 else ''}, "
         f"{counts['warning']} warning{'s' if counts['warning'] != 1 else ''}, "
         f"{counts['info']} info"

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cdk_iam_roles.catalog._words_workload import (
     ci_words,
     github_words,
+    oidc_words,
     roles_anywhere_words,
 )
 from cdk_iam_roles.cfn import ResourceRef, Unknown
@@ -92,6 +93,12 @@ class Assumer:
             defines: it lives outside what was reviewed. Default False.
         service_chain: the principal is a role of the same stack that only AWS services
             (directly or through other such roles) can assume (default False).
+        unknown_offline: whether a person can assume the role through this principal
+            cannot be told offline: the principal is known only at deployment (a
+            parameter, an import), a federated provider known only at deployment may be
+            a SAML provider people sign in through, or the actions allowed to a user,
+            role or account are unknown. Never counted human, never taken for a service.
+            Default False.
     """
 
     kind: PrincipalKind
@@ -102,6 +109,7 @@ class Assumer:
     stack_role: str | None = None
     service_chain: bool = False
     external: bool = False
+    unknown_offline: bool = False
 
     @property
     def human(self) -> bool:
@@ -316,95 +324,6 @@ def _service_qualifiers(cond: _Conditions) -> list[str]:
     return quals
 
 
-# --- OIDC ---------------------------------------------------------------------------
-
-# GitHub's subject claim: repo:OWNER/REPO:ref:refs/heads/B, :ref:refs/tags/T,
-# :environment:E, :pull_request.
-# https://docs.github.com/en/actions/reference/security/oidc#example-subject-claims
-_GITHUB_SUB = re.compile(r"repo:([^:]+):(.*)")
-# GitLab: project_path:GROUP/PROJECT:ref_type:branch|tag:ref:NAME.
-# https://docs.gitlab.com/ci/secrets/id_token_authentication/
-_GITLAB_SUB = re.compile(r"project_path:([^:]+):ref_type:([^:]+):ref:(.*)")
-# EKS IRSA: system:serviceaccount:NAMESPACE:NAME; issuer oidc.eks.REGION.amazonaws.com/id/ID.
-# https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html
-_EKS_SUB = re.compile(r"system:serviceaccount:([^:]+):(.+)")
-_EKS_ISSUER = re.compile(r"oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/id/([^/]+)", re.I)
-# HCP Terraform: organization:O:project:P:workspace:W:run_phase:plan|apply.
-# https://developer.hashicorp.com/terraform/cloud-docs/workspaces/dynamic-provider-credentials/workload-identity-tokens
-_TFC_SUB = re.compile(r"organization:([^:]+):project:([^:]+):workspace:([^:]+):run_phase:(.+)")
-
-
-def _github_subject(rest: str) -> str:
-    if rest.startswith("ref:refs/heads/"):
-        return f"branch {rest[len('ref:refs/heads/') :]}"
-    if rest.startswith("ref:refs/tags/"):
-        return f"tag {rest[len('ref:refs/tags/') :]}"
-    if rest.startswith("environment:"):
-        return f"environment {rest[len('environment:') :]}"
-    if rest == "pull_request":
-        return "pull requests"
-    if rest == "*":
-        return "any branch, tag, environment or pull request"
-    return f"subject {rest}"
-
-
-def _oidc_words(issuer: str, subjects: list[str], audiences: list[str]) -> str:
-    original = issuer[len("https://") :] if issuer.lower().startswith("https://") else issuer
-    host = original.lower()
-    subject_text = "" if subjects else "any subject (no sub condition)"
-    if host.startswith("token.actions.githubusercontent.com") or (
-        subjects and all(_GITHUB_SUB.fullmatch(s) for s in subjects)
-    ):
-        by_repo: dict[str, list[str]] = {}
-        for subject in subjects:
-            match = _GITHUB_SUB.fullmatch(subject)
-            if match:
-                by_repo.setdefault(match.group(1), []).append(_github_subject(match.group(2)))
-            else:
-                by_repo.setdefault("?", []).append(f"subject {subject}")
-        parts = [
-            (f"repository {repo}, " if repo != "?" else "") + _join_or(what)
-            for repo, what in by_repo.items()
-        ]
-        return "GitHub Actions, " + ("; ".join(parts) if parts else subject_text)
-    if subjects and all(_GITLAB_SUB.fullmatch(s) for s in subjects):
-        by_project: dict[str, list[str]] = {}
-        for subject in subjects:
-            match = _GITLAB_SUB.fullmatch(subject)
-            assert match is not None
-            project, ref_type, ref = match.groups()
-            by_project.setdefault(project, []).append(f"{ref_type} {ref}")
-        where = "" if host == "gitlab.com" else f" on {host}"
-        return "; ".join(
-            f"GitLab CI{where} project {project}, {_join_or(refs)}"
-            for project, refs in by_project.items()
-        )
-    eks = _EKS_ISSUER.fullmatch(original)
-    if eks or (subjects and all(_EKS_SUB.fullmatch(s) for s in subjects)):
-        accounts = []
-        for subject in subjects:
-            match = _EKS_SUB.fullmatch(subject)
-            accounts.append(f"{match.group(1)}/{match.group(2)}" if match else subject)
-        cluster = f"cluster {eks.group(2)} ({eks.group(1)})" if eks else f"cluster issuer {host}"
-        who = _join_or(accounts) if accounts else subject_text
-        return f"EKS service account {who} in {cluster}"
-    if subjects and all(_TFC_SUB.fullmatch(s) for s in subjects):
-        by_workspace: dict[str, list[str]] = {}
-        for subject in subjects:
-            match = _TFC_SUB.fullmatch(subject)
-            assert match is not None
-            org, project, workspace, phase = match.groups()
-            by_workspace.setdefault(f"{org}/{project}/{workspace}", []).append(phase)
-        name = "Terraform Cloud" if host == "app.terraform.io" else f"Terraform ({host})"
-        return "; ".join(
-            f"{name} {ws} ({'/'.join(dict.fromkeys(phases))})"
-            for ws, phases in by_workspace.items()
-        )
-    who = _join_or(subjects) if subjects else subject_text
-    aud = f", audience {_join_or(audiences)}" if audiences else ", any audience (no aud condition)"
-    return f"OIDC provider {original}, subject {who}{aud}"
-
-
 def _issuer_of(value: Any, resources: Mapping[str, Any]) -> str | None:
     if isinstance(value, str):
         if ":oidc-provider/" in value:
@@ -457,7 +376,7 @@ def _federated(value: Any, cond: _Conditions, resources: Mapping[str, Any]) -> t
     ci = ci_words(issuer.lower(), subjects, audiences)
     if ci is not None:
         return "oidc", ci
-    words = _oidc_words(issuer, subjects, audiences)
+    words = oidc_words(issuer, subjects, audiences)
     if words.startswith("GitHub Actions"):
         words = github_words(words, issuer, cond.get)
     return "oidc", words
@@ -482,6 +401,18 @@ def _principal_text(value: Any) -> str:
     return display(value)
 
 
+def _offline(what: str, value: Any) -> str:
+    """``AWS principal unknown offline (Fn::ImportValue)``."""
+    reason = value.reason if isinstance(value, Unknown) else display(value)
+    return f"{what} unknown offline ({reason})"
+
+
+def _unknown_values(value: Any) -> bool:
+    """Whether ``value`` (an element that holds a string or a list of them) is unknown."""
+    items = value if isinstance(value, list) else [value]
+    return any(isinstance(item, (Unknown, ResourceRef)) for item in items)
+
+
 def describe_statement(statement: Mapping[str, Any], resources: Mapping[str, Any]) -> list[Assumer]:
     """One :class:`Assumer` per principal of an ``Allow`` trust statement.
 
@@ -501,16 +432,27 @@ def describe_statement(statement: Mapping[str, Any], resources: Mapping[str, Any
             else []
         )
     )
+    actions_unknown = _unknown_values(actions_value)
     entries = conditions_of(statement)
     cond = _Conditions(entries)
     principal = statement.get("Principal")
     out: list[Assumer] = []
 
     def add(
-        kind: str, raw: str, words: str, quals: Sequence[str] = (), role: str | None = None
+        kind: str,
+        raw: str,
+        words: str,
+        quals: Sequence[str] = (),
+        role: str | None = None,
+        *,
+        unknown: bool = False,
     ) -> None:
         text = words + (f" ({', '.join(quals)})" if quals else "")
-        out.append(Assumer(kind, raw, text, actions, entries, role))
+        assumer = Assumer(kind, raw, text, actions, entries, role, unknown_offline=unknown)
+        if actions_unknown and kind in HUMAN_KINDS | {"saml"} and not assumer.human:
+            # sts:AssumeRole (or AssumeRoleWithSAML) may be among the unknown actions.
+            assumer = replace(assumer, unknown_offline=True)
+        out.append(assumer)
 
     if "NotPrincipal" in statement:
         # Allow with NotPrincipal lets in every principal not listed: treat it as anyone.
@@ -522,11 +464,10 @@ def describe_statement(statement: Mapping[str, Any], resources: Mapping[str, Any
         add("anyone", "*", _aws_words("*")[1], _aws_qualifiers(cond))
         return out
     if isinstance(principal, (Unknown, ResourceRef)) or not isinstance(principal, Mapping):
-        add(
-            "unknown",
-            display(principal),
-            display(principal) if principal is not None else "unknown (no Principal)",
+        words = (
+            _offline("principal", principal) if principal is not None else "unknown (no Principal)"
         )
+        add("unknown", display(principal), words, unknown=True)
         return out
     for kind_key, values in principal.items():
         for value in values if isinstance(values, list) else [values]:
@@ -542,10 +483,24 @@ def describe_statement(statement: Mapping[str, Any], resources: Mapping[str, Any
                     noun = {"iam-role": "IAM role", "iam-user": "IAM user"}.get(kind, "principal")
                     words = f"{noun} {value.logical_id} of this stack"
                     role = value.logical_id if kind == "iam-role" else None
-                    add(kind, display(value), words, _aws_qualifiers(cond), role)
+                    add(
+                        kind,
+                        display(value),
+                        words,
+                        _aws_qualifiers(cond),
+                        role,
+                        unknown=kind == "unknown",
+                    )
                     continue
                 else:
-                    kind, words = "unknown", display(value)
+                    add(
+                        "unknown",
+                        display(value),
+                        _offline("AWS principal", value),
+                        _aws_qualifiers(cond),
+                        unknown=True,
+                    )
+                    continue
                 add(kind, display(value), words, _aws_qualifiers(cond))
             elif kind_key == "Service":
                 if isinstance(value, str) and value.lower() == "rolesanywhere.amazonaws.com":
@@ -553,8 +508,21 @@ def describe_statement(statement: Mapping[str, Any], resources: Mapping[str, Any
                 elif isinstance(value, str):
                     add("service", value, f"AWS service {value}", _service_qualifiers(cond))
                 else:
+                    # Only AWS services are named under Service: not a person, whichever.
                     add("unknown", display(value), f"AWS service {display(value)}")
             elif kind_key == "Federated":
+                if isinstance(value, Unknown) and (
+                    actions_unknown or any(a.lower() in _ASSUME_ROLE_WITH_SAML for a in actions)
+                ):
+                    # Known only at deployment, and allowed AssumeRoleWithSAML: it may be a
+                    # SAML provider people sign in through.
+                    add(
+                        "unknown",
+                        display(value),
+                        _offline("federated provider", value),
+                        unknown=True,
+                    )
+                    continue
                 kind, words = _federated(value, cond, resources)
                 add(kind, display(value), words)
             else:

@@ -38,22 +38,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from cdk_iam_roles.catalog._pattern import HAND_WRITTEN, PATTERNS, infer_pattern
 from cdk_iam_roles.catalog._permissions import Permissions, attached_policies, permissions
 from cdk_iam_roles.catalog._words import (
     Assumer,
     ConditionEntry,
-    _Conditions,
     describe_statement,
     display,
     duration_words,
-    identity_center_permission_set,
 )
 from cdk_iam_roles.cfn import Resolver, ResourceRef, StackTemplate, Unknown
 from cdk_iam_roles.rules import Finding, RuleSettings, Severity
 from cdk_iam_roles.rules.acknowledgments import Acknowledgments, split_acknowledged
 from cdk_iam_roles.rules.engine import check_view
 from cdk_iam_roles.rules.view import TemplateView, as_list
-from cdk_iam_roles.trust.confused_deputy import confused_deputy_support
 
 __all__ = [
     "HAND_WRITTEN",
@@ -63,18 +61,9 @@ __all__ = [
     "RoleEntry",
     "StackEntry",
     "build_catalog",
+    "infer_pattern",
 ]
 
-HAND_WRITTEN = "hand-written"
-PATTERNS: tuple[str, ...] = (
-    "ServiceRole",
-    "CrossAccountRole",
-    "ElevatedUserRole",
-    "WebIdentityRole",
-    "FederatedRole",
-    "RolesAnywhereRole",
-    HAND_WRITTEN,
-)
 # Rules whose findings say roles of the app were not read (nested stack templates not
 # found, transforms that create resources at deployment).
 NOT_READ_RULES = frozenset({"IAMR-DOC-006", "IAMR-DOC-007"})
@@ -142,6 +131,14 @@ class RoleEntry:
         """True when a person's AWS identity may call ``sts:AssumeRole`` on the role (what
         an AWS CLI ``role_arn`` profile does; SAML sign-in is not that)."""
         return any(a.assume_role_caller for a in self.assumers)
+
+    @property
+    def callers_unknown(self) -> bool:
+        """True when who can assume the role is unknown offline: its trust policy (or one of
+        its statements) could not be read, or it allows a principal known only at
+        deployment (``Principal: {AWS: !ImportValue …}``, a parameter). Such a role is not
+        counted human-assumable, and is never taken for one only services can assume."""
+        return self.trust_unknown is not None or any(a.unknown_offline for a in self.assumers)
 
     @property
     def conditions(self) -> tuple[ConditionEntry, ...]:
@@ -228,6 +225,11 @@ class Catalog:
     def profile_assumable(self) -> list[RoleEntry]:
         """The roles people assume with ``sts:AssumeRole`` (those ``profiles`` writes)."""
         return [r for r in self.roles if r.profile_assumable]
+
+    @property
+    def callers_unknown(self) -> list[RoleEntry]:
+        """The roles whose callers are unknown offline (see `RoleEntry.callers_unknown`)."""
+        return [r for r in self.roles if r.callers_unknown]
 
     @property
     def not_read(self) -> list[Finding]:
@@ -444,8 +446,11 @@ def _trust(view: TemplateView, logical_id: str) -> _Trust:
         statements = trust.get("Statement")
         if isinstance(statements, (Unknown, ResourceRef)):
             trust_unknown = display(statements)
-        for statement in as_list(statements):
+        for index, statement in enumerate(as_list(statements)):
             if not isinstance(statement, Mapping):
+                # A statement known only at deployment may allow anyone: say so.
+                shown = display(statement) if statement is not None else "missing"
+                trust_unknown = trust_unknown or f"statement {index}: {shown}"
                 continue
             described = describe_statement(statement, stack.resources)
             if statement.get("Effect") == "Deny":
@@ -500,112 +505,3 @@ def _arn(resolver: Resolver, role_name: str | None, iam_path: str) -> str | None
     if not role_name or not resolver.account or not partition or not iam_path.startswith("/"):
         return None
     return f"arn:{partition}:iam::{resolver.account}:role{iam_path}{role_name}"
-
-
-# --- pattern inference ------------------------------------------------------------------
-
-_CROSS_ACCOUNT_KEYS = frozenset(
-    {
-        "sts:externalid",
-        "aws:principalorgid",
-        "aws:multifactorauthpresent",
-        "aws:multifactorauthage",
-        "sts:sourceidentity",
-    }
-)
-
-
-def _actions(assumer: Assumer) -> set[str]:
-    return {a.lower() for a in assumer.actions}
-
-
-def _keys(assumer: Assumer) -> set[str]:
-    return {e.key.lower() for e in assumer.conditions}
-
-
-def infer_pattern(assumers: Sequence[Assumer], irregular: bool = False) -> str:
-    """The pattern whose trust shape ``assumers`` match, or ``hand-written``.
-
-    Args:
-        assumers: the principals of the trust's Allow statements.
-        irregular: the trust has Deny statements or could not be read (default False).
-    """
-    if irregular or not assumers:
-        return HAND_WRITTEN
-    if any(a.service_chain for a in assumers):
-        # Trusted by a service role of the same stack: no pattern renders that trust.
-        return HAND_WRITTEN
-    kinds = {a.kind for a in assumers}
-    if kinds == {"service"} and all(_roles_anywhere_shaped(a) for a in assumers):
-        return "RolesAnywhereRole"
-    if kinds == {"service"}:
-        return "ServiceRole" if all(_service_shaped(a) for a in assumers) else HAND_WRITTEN
-    if kinds <= {"oidc", "cognito"}:
-        return "WebIdentityRole" if all(_web_identity_shaped(a) for a in assumers) else HAND_WRITTEN
-    if kinds == {"saml"}:
-        ok = all(
-            "sts:assumerolewithsaml" in _actions(a)
-            and _actions(a) <= {"sts:assumerolewithsaml", "sts:tagsession"}
-            and any(k.startswith("saml:") for k in _keys(a))
-            for a in assumers
-        )
-        return "FederatedRole" if ok else HAND_WRITTEN
-    if kinds <= {"iam-user", "iam-role"} and all(
-        "sts:rolesessionname" in _keys(a) for a in assumers
-    ):
-        return "ElevatedUserRole"
-    if kinds == {"account"} and all(_identity_center_shaped(a) for a in assumers):
-        return "ElevatedUserRole"
-    if kinds <= {"account", "iam-user", "iam-role"}:
-        ok = all(
-            "sts:assumerole" in _actions(a)
-            and _actions(a) <= {"sts:assumerole", "sts:tagsession", "sts:setsourceidentity"}
-            and _keys(a) <= _CROSS_ACCOUNT_KEYS
-            for a in assumers
-        )
-        return "CrossAccountRole" if ok else HAND_WRITTEN
-    return HAND_WRITTEN
-
-
-def _identity_center_shaped(assumer: Assumer) -> bool:
-    """ElevatedUserRole(idp_enforced_mfa=True): the account, pinned to Identity Center roles."""
-    arns = [
-        value
-        for entry in assumer.conditions
-        if entry.key.lower() == "aws:principalarn"
-        for value in entry.values
-    ]
-    return bool(arns) and all(identity_center_permission_set(arn) for arn in arns)
-
-
-def _roles_anywhere_shaped(assumer: Assumer) -> bool:
-    """RolesAnywhereRole: Roles Anywhere's service, pinned to anchors and a certificate."""
-    keys = _keys(assumer)
-    return (
-        assumer.principal.lower() == "rolesanywhere.amazonaws.com"
-        and "aws:sourcearn" in keys
-        and any(k.startswith("aws:principaltag/x509") for k in keys)
-    )
-
-
-def _service_shaped(assumer: Assumer) -> bool:
-    if not _actions(assumer) <= {"sts:assumerole", "sts:tagsession"}:
-        return False
-    if not _keys(assumer) <= {"aws:sourceaccount", "aws:sourcearn"}:
-        return False
-    # ServiceRole always pins aws:SourceAccount for services documented to send it, so a
-    # trust without it for such a service was written by hand (or opted out).
-    support = confused_deputy_support(assumer.principal)
-    return not (support and support.source_account and "aws:sourceaccount" not in _keys(assumer))
-
-
-def _web_identity_shaped(assumer: Assumer) -> bool:
-    if _actions(assumer) - {"sts:assumerolewithwebidentity", "sts:tagsession"}:
-        return False
-    cond = _Conditions(assumer.conditions)
-    keys = _keys(assumer)
-    if assumer.kind == "cognito":
-        return bool(cond.get("cognito-identity.amazonaws.com:aud")) and (
-            "cognito-identity.amazonaws.com:amr" in keys
-        )
-    return any(k.endswith(":aud") for k in keys) and any(k.endswith(":sub") for k in keys)

@@ -5,7 +5,9 @@ A role's risk is the highest of what it shows, in this order:
 1. ``critical``: anyone can assume it, its trust policy could not be read, or a rule
    reported an error on it;
 2. ``high``: it can administer the account (``*`` on ``*``, ``iam:*``, or an AWS managed
-   policy that grants administration), or principals of another account can assume it;
+   policy that grants administration), principals of another account can assume it, or
+   who can assume it is unknown offline (a principal known only at deployment, such as
+   ``!ImportValue`` of another stack's role ARN: it may be a person, or another account);
 3. ``elevated``: people (IAM users, roles, SAML sign-in) can assume it, or a warning was
    reported;
 4. ``normal``: everything else (service roles, pinned workload identities).
@@ -98,6 +100,9 @@ def risk_of(role: RoleEntry) -> Risk:
         reasons.append((1, "administrator permissions"))
     if _other_account(role):
         reasons.append((1, "trusted by another account"))
+    if role.callers_unknown:
+        # Never rated as if only services could assume it.
+        reasons.append((1, "who can assume it is unknown offline"))
     if role.human_assumable:
         reasons.append((2, "people can assume it"))
     warnings = role.count(Severity.WARNING)

@@ -37,7 +37,17 @@ from cdk_iam_roles.analysis.explain._request import (
     _complete_request,
     _context,
     _resolve_caller,
+    _Resolved,
     _statement_json,
+)
+from cdk_iam_roles.analysis.explain._unread import (
+    Unread,
+    boundary_cut,
+    boundary_unread,
+    most_permissive,
+    permissive_boundary,
+    permissive_identity,
+    unread_causes,
 )
 from cdk_iam_roles.analysis.explain._words import _describe, _failures, _Labels
 from cdk_iam_roles.cfn import Unknown
@@ -112,6 +122,33 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
         )
     policies = PolicySet(identity=identity, resource=role.trust, boundary=boundary)
     decision = evaluate(request, policies)
+    # What could not be read, at its most permissive: if that allows the request, the
+    # answer depends on it and is undecided.
+    unread: list[Unread] = []
+    hopeful_identity: list[Mapping[str, Any]] = identity
+    hopeful_boundary = boundary
+    if caller_role is not None:
+        owner = f"(of caller {caller_role.path})"
+        hopeful_identity, unread = permissive_identity(
+            caller_role.identity_policies, caller_role.unavailable_policies, owner
+        )
+        unread.extend(boundary_unread(caller_role.boundary, owner))
+        hopeful_boundary = permissive_boundary(caller_role.boundary)
+    hopeful_trust = role.trust
+    if role.trust_unreadable is not None:
+        trust_name = f"the trust policy of {role.path}"
+        unread.insert(0, Unread("trust", trust_name, role.trust_unreadable))
+        hopeful_trust = most_permissive(role.trust, "trust")
+    hopeful = (
+        evaluate(request, PolicySet(hopeful_identity, hopeful_trust, hopeful_boundary))
+        if unread and not decision.allowed
+        else None
+    )
+    duration_causes = _duration_causes(role, caller, chained)
+    root_causes = _root_causes(who)
+    # STS refuses the root user and a duration above the limits whatever the policies say.
+    refused = bool(duration_causes or root_causes)
+    undecided = hopeful is not None and hopeful.allowed and not refused
     labels = _Labels(f"trust policy of {role.path}", identity_labels, boundary_label)
     deciding, failed = _describe(decision, labels)
     failures = _failures(decision)
@@ -128,9 +165,9 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
                 f"on the role ({why}); "
                 f"add: {statement_text}"
             )
-    elif not decision.allowed and caller_role is not None:
+    elif not decision.allowed and caller_role is not None and not undecided:
         grant = {"Version": "2012-10-17", "Statement": [_caller_statement(action, role.arn)]}
-        fixed = evaluate(request, PolicySet([*identity, grant], role.trust, boundary))
+        fixed = evaluate(request, PolicySet([*identity, grant], hopeful_trust, boundary))
         if fixed.allowed:
             causes.append(
                 Cause(
@@ -156,10 +193,14 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
     causes.extend(_condition_causes(failures, who, app))
     if (caller.mfa or caller.mfa_age is not None) and who.kind in ("web", "saml"):
         notes.append("--mfa has no effect: OIDC and SAML federation carry no MFA context")
-    if not decision.allowed:
+    if undecided:
+        causes.extend(unread_causes(unread, f"whether {who.principal} can assume {role.path}"))
+    elif not decision.allowed:
         owner = caller_role.path if caller_role is not None else "the caller"
         policies_read = _Policies(identity, role.trust, labels, context)
         causes.extend(_deny_causes(decision, owner, "trust policy", role.path, policies_read))
+        cut = boundary_cut(decision, hopeful)
+        causes.extend(_deny_causes(cut, owner, "trust policy", role.path, policies_read))
         unique = _trust_unique_ids(role.trust)
         if unique:
             # IAM stores a trusted role or user as its unique ID; once that principal is
@@ -182,37 +223,40 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
         multivalued, details = _multivalued_causes(decision)
         causes.extend(multivalued)
         causes.extend(_unevaluable_causes(decision, labels, explained=[*unique, *details]))
-        service_cause = _service_not_trusted(decision, who, role)
+        service_cause = _service_not_trusted(decision, who, role) if role.trust else None
         if service_cause is not None:
             causes.append(service_cause)
         if not causes and failures:
             causes.append(_conditions_cause(role))
-        if not causes:
+        if not causes and role.trust_unreadable is None:
             named = who.principal_arn if who.kind == "role" and who.principal_arn else who.principal
             causes.append(_no_statement_cause(decision, named, action, role))
-    duration_causes = _duration_causes(role, caller, chained)
     causes.extend(duration_causes)
     if isinstance(role.max_session_duration, Unknown) and caller.duration is not None:
         notes.append("MaxSessionDuration cannot be resolved offline; the duration was not checked")
-    # STS refuses every AssumeRole* call made with the root user's credentials ("Roles may
-    # not be assumed by root accounts"), whatever the trust says.
-    # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-console.html
-    root_causes = (
-        [
-            Cause(
-                "root-cannot-assume",
-                f"{who.principal} is the root user of account {who.account}, and AWS never "
-                "lets the root user assume a role",
-                f"Assume the role as an IAM user or role of account {who.account} (a trust "
-                "that names the account lets any of them in whose own policy allows it).",
-            )
-        ]
-        if who.kind == "root"
-        else []
-    )
     causes.extend(root_causes)
     allowed = decision.allowed and not duration_causes and not root_causes
-    outcome = decision.outcome if decision.allowed == allowed else "Refused"
+    outcome: str = decision.outcome if decision.allowed == allowed else "Refused"
+    if undecided:
+        outcome = "Unknown"
+    elif hopeful is not None and hopeful.allowed:
+        # What could not be read might allow it, but STS refuses it anyway.
+        outcome = "Refused"
+    if allowed and caller_role is not None and caller_role.boundary_unavailable is not None:
+        # The caller's boundary is not in the app: allowed only if the answer holds even
+        # under a boundary that allows nothing.
+        nothing: Mapping[str, Any] = {"Version": "2012-10-17", "Statement": []}
+        if not evaluate(request, PolicySet(identity, role.trust, nothing)).allowed:
+            allowed, outcome = False, "Unknown"
+            causes.append(
+                Cause(
+                    "boundary-not-available",
+                    f"the permissions boundary {caller_role.boundary_unavailable} of the "
+                    f"caller {caller_role.path} is not in the app, so whether it allows "
+                    f"{action} cannot be known offline",
+                    "Define the boundary as an iam.ManagedPolicy in the app to have it checked.",
+                )
+            )
     notes.extend(_rule_notes(app, role))
     return Explanation(
         allowed=allowed,
@@ -230,3 +274,23 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
         decision=decision,
         assumed=tuple(assumed),
     )
+
+
+def _root_causes(who: _Resolved) -> list[Cause]:
+    """``root-cannot-assume``: STS refuses the root user, whatever the trust says.
+
+    STS refuses every AssumeRole* call made with the root user's credentials ("Roles may
+    not be assumed by root accounts").
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-console.html
+    """
+    if who.kind != "root":
+        return []
+    return [
+        Cause(
+            "root-cannot-assume",
+            f"{who.principal} is the root user of account {who.account}, and AWS never "
+            "lets the root user assume a role",
+            f"Assume the role as an IAM user or role of account {who.account} (a trust "
+            "that names the account lets any of them in whose own policy allows it).",
+        )
+    ]

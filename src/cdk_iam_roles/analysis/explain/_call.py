@@ -15,6 +15,7 @@ from cdk_iam_roles.analysis import (
 )
 from cdk_iam_roles.analysis.assembly import (
     App,
+    ResourcePolicy,
     RoleInfo,
     find_resource_policy,
     is_placeholder,
@@ -31,6 +32,15 @@ from cdk_iam_roles.analysis.explain._causes import (
 )
 from cdk_iam_roles.analysis.explain._findings import _rule_notes
 from cdk_iam_roles.analysis.explain._request import Caller, _complete_request, _context, _Resolved
+from cdk_iam_roles.analysis.explain._unread import (
+    Unread,
+    boundary_cut,
+    boundary_unread,
+    most_permissive,
+    permissive_boundary,
+    permissive_identity,
+    unread_causes,
+)
 from cdk_iam_roles.analysis.explain._words import _describe, _failures, _Labels
 from cdk_iam_roles.errors import InputError
 
@@ -91,6 +101,54 @@ def _key_policy_unknown(arn: str, role_account: str | None) -> Cause:
         f"arn:aws:iam::{account}:root). Define the key in the app (kms.Key) to have it checked "
         "offline.",
     )
+
+
+def _hopeful(
+    request: Request,
+    decision: Decision,
+    role: RoleInfo,
+    target: ResourcePolicy | None,
+    trust_target: RoleInfo | None,
+    key_outside: bool,
+) -> tuple[Decision | None, list[Unread]]:
+    """A denial decided again with what could not be read at its most permissive.
+
+    ``None`` when nothing unread takes part (or the request is allowed): the denial is
+    certain. When the decision it returns allows the request, the answer is undecided.
+
+    Each unread policy is taken at its most permissive (see `_unread`); a KMS key policy
+    outside the app as the default one that lets the account's IAM policies decide (a key
+    policy naming the role itself is the case `key-policy-unknown` covers).
+    """
+    owner = f"of {role.path}"
+    identity, unread = permissive_identity(role.identity_policies, role.unavailable_policies, owner)
+    unread.extend(boundary_unread(role.boundary, owner))
+    resource = None if target is None else target.document
+    if target is not None and target.unreadable is not None:
+        name = f"{target.resource_type} {target.path}"
+        unread.append(Unread("in-app", name, target.unreadable))
+        resource = most_permissive(target.document, "resource")
+    elif trust_target is not None:
+        resource = trust_target.trust
+        if trust_target.trust_unreadable is not None:
+            name = f"the trust policy of {trust_target.path}"
+            unread.append(Unread("trust", name, trust_target.trust_unreadable))
+            resource = most_permissive(trust_target.trust, "trust")
+    elif key_outside:
+        if role.account is None:
+            return None, unread
+        # https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
+        root = f"arn:{role.partition}:iam::{role.account}:root"
+        resource = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": root}, "Action": "*", "Resource": "*"}
+            ],
+        }
+    if decision.allowed or not unread:
+        return None, unread
+    hopeful = PolicySet(identity, resource, permissive_boundary(role.boundary))
+    return evaluate(request, hopeful), unread
 
 
 def explain_call(
@@ -196,37 +254,32 @@ def explain_call(
         r.code in ("key-policy-no-allow", "cross-account-resource-no-allow")
         for r in decision.reasons
     )
+    hopeful, unread = _hopeful(request, decision, role, target, trust_target, key_outside)
+    undecided = hopeful is not None and hopeful.allowed and not key_decides
     deciding, failed = _describe(judged, labels)
     causes: list[Cause] = []
     causes.extend(_mfa_causes(_failures(judged), who, caller))
     causes.extend(_condition_causes(_failures(judged), who, app))
     allowed = decision.allowed
-    if key_decides:
+    if undecided:
+        causes.extend(unread_causes(unread, f"whether {role.path} can call {action} on {arn}"))
+    if key_decides or (undecided and key_outside):
         causes.append(_key_policy_unknown(arn, role.account))
     elif key_outside and decision.outcome == "ImplicitDeny":
         notes.append(
             f"the key policy of {arn} is not in the app; a statement of it naming the role "
             "would grant the call without any IAM policy"
         )
-    if not allowed and not key_decides:
+    if not allowed and not key_decides and not undecided:
         kind = target.resource_type if target else "resource policy"
         policies_read = _Policies(identity, resource_doc, labels, context)
         causes.extend(_deny_causes(judged, role.path, kind, where, policies_read))
+        causes.extend(
+            _deny_causes(boundary_cut(judged, hopeful), role.path, kind, where, policies_read)
+        )
         multivalued, details = _multivalued_causes(judged)
         causes.extend(multivalued)
         causes.extend(_unevaluable_causes(judged, labels, explained=details))
-        if judged.outcome == "ImplicitDeny" and role.unavailable_policies:
-            names = ", ".join(p.arn for p in role.unavailable_policies)
-            causes.append(
-                Cause(
-                    "policy-not-available",
-                    f"no policy in the app allows it; the role's managed policies {names} "
-                    "might, but their content is not available offline (never assumed to "
-                    "allow or deny)",
-                    "Check those managed policies, or grant the action in a policy of the app "
-                    "(role.add_to_policy / a grant method).",
-                )
-            )
         if not causes:
             causes.append(
                 Cause(
@@ -256,7 +309,9 @@ def explain_call(
     notes.extend(_rule_notes(app, role))
     return Explanation(
         allowed=allowed,
-        outcome="Unknown" if key_decides or allowed != decision.allowed else decision.outcome,
+        outcome="Unknown"
+        if key_decides or undecided or allowed != decision.allowed
+        else decision.outcome,
         mode="call",
         role=role.path,
         role_arn=role.arn,
