@@ -13,7 +13,8 @@ value as written instead of picking one:
   booleans (CloudFormation reads an unquoted ``yes`` as true, aws/aws-cli#5245), ``1:20``
   is 80, ``0x1F`` is 31, ``1_000`` is 1000. A plain value whose spelling JSON would not
   give its number or boolean becomes an :class:`Unquoted`: an
-  :class:`~cdk_iam_roles.cfn.Unknown` (so no reader allows anything on a guess) that keeps the text as written, its line and what
+  :class:`~cdk_iam_roles.cfn.Unknown` (so no reader allows anything on a guess) that
+  keeps the text as written, its line and what
   YAML 1.1 makes of it. The policy-document reader reports one as malformed, naming the
   value as written and saying to quote it. Kept as they are: integers written as JSON
   writes them (``3600``, ``123456789012``) up to 2**53, fractions such as ``1.5``, and
