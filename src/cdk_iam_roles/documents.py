@@ -560,10 +560,12 @@ def _merge(variants: tuple[Mapping[str, Any], ...], guard: str | None) -> Mappin
     """One document holding the statements of every variant (see PolicyDocumentRead)."""
     per_variant = [_statement_list(v) for v in variants]
     merged: list[Any] = []
+    seen: list[Any] = []  # as written: ``merged`` may hold a guarded copy of it
     for statements in per_variant:
         for statement in statements:
-            if any(statement == seen for seen in merged):
+            if any(statement == one for one in seen):
                 continue
+            seen.append(statement)
             everywhere = all(any(statement == s for s in other) for other in per_variant)
             if (
                 guard is not None

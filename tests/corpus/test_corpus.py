@@ -42,6 +42,15 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         # a resource whose Type is a list is skipped by every rule, and named here
         ("IAMR-DOC-008", "OddType"),
     },
+    # each part whose roles nobody reads is named: the loop, the pre-processor's tag, the
+    # nested stack and the StackSet (the role beside them is read and clean)
+    "parts_not_read.yaml": {
+        ("IAMR-DOC-006", "Fn::ForEach::Workers"),
+        ("IAMR-DOC-007", "Network"),
+        ("IAMR-DOC-008", "Shared"),
+        ("IAMR-SET-009", "Baseline"),
+    },
+    "references_to_own_resources.yaml": set(),
     "resource_policies.yaml": set(),
     "sam_and_extensions.yaml": {("IAMR-DOC-006", "Transform")},
     "sub_and_join_documents.yaml": {("IAMR-DOC-002", "FromParameter")},

@@ -302,3 +302,27 @@ def test_yaml_short_forms_in_a_file(tmp_path: Any) -> None:
     raw = stack.resources["R"]["Properties"]["AssumeRolePolicyDocument"]
     read = read_policy_document(raw, stack.resolver, kind="trust")
     assert read.document["Statement"][0]["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+
+
+def test_evaluation_form_holds_each_branch_statement_once() -> None:
+    # A statement present in some variants only is guarded; the variants that hold it
+    # must not add it again (explain numbered the copies as statements the template
+    # does not have).
+    trusted = {"Effect": "Allow", "Principal": {"AWS": {"Ref": "Trusted"}}, "Action": "a"}
+    lookup = {"Effect": "Allow", "Principal": {"AWS": {"Ref": "Lookup"}}, "Action": "a"}
+    doc = {
+        "Statement": [
+            TRUST["Statement"][0],
+            {"Fn::If": ["HasLookup", lookup, {"Ref": "AWS::NoValue"}]},
+            {"Fn::If": ["HasTrusted", trusted, {"Ref": "AWS::NoValue"}]},
+        ]
+    }
+    read = _read(doc, Parameters={"Trusted": {"Type": "String"}, "Lookup": {"Type": "String"}})
+    assert len(read.variants) == 4
+    evaluated = read.for_evaluation()
+    assert evaluated is not None
+    assert len(evaluated["Statement"]) == 3
+    assert evaluated["Statement"][0] == TRUST["Statement"][0]
+    for statement in evaluated["Statement"][1:]:
+        guard = statement["Condition"]["StringEquals"]["cloudformation:Condition"]
+        assert isinstance(guard, Unknown)

@@ -1023,3 +1023,31 @@ def test_roles_anywhere_pins_that_pin_nothing(
         {f.rule_id for f in findings(roles_anywhere_trust(merged))} & {"IAMR-RA-001", "IAMR-RA-002"}
     )
     assert ids == expected
+
+
+def test_a_loop_of_the_language_extensions_is_named_as_not_read() -> None:
+    # Fn::ForEach creates its roles at deployment: one warning under the loop's own key
+    # (so it can be acknowledged alone), never "a resource that is a list".
+    loop = ["Team", ["Billing", "Search"], {"${Team}Worker": role(statement({"AWS": "*"}))}]
+    tpl = {
+        "Transform": "AWS::LanguageExtensions",
+        "Resources": {"Fn::ForEach::Workers": loop, "R": role(statement(LAMBDA))},
+    }
+    found = check_stack(StackTemplate.from_template(tpl, name="S"))
+    assert [(f.rule_id, f.logical_id) for f in found] == [("IAMR-DOC-006", "Fn::ForEach::Workers")]
+    assert "Fn::ForEach::Workers (a loop of AWS::LanguageExtensions)" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("type_", "said"),
+    [
+        ({"Fn::Rain::Module": "./bucket.yaml"}, "!Rain::Module (a tag a pre-processor replaces"),
+        ({"Fn::Sub": "AWS::IAM::Role"}, "an object"),  # a CloudFormation function: no tool's tag
+        ({"Ref": "TypeName"}, "an object"),
+    ],
+)
+def test_a_type_written_as_a_tag_is_named_as_the_tag(type_: Any, said: str) -> None:
+    tpl = template(Odd={"Type": type_, "Properties": {}})
+    (found,) = check_stack(StackTemplate.from_template(tpl, name="S"))
+    assert (found.rule_id, found.logical_id) == ("IAMR-DOC-008", "Odd")
+    assert f"the resource's Type is {said}" in found.message

@@ -5,10 +5,15 @@ account always belongs to it). Each role is ``external`` (with a witness: a call
 outside the zone that the trust policy admits, confirmed by the evaluator), ``internal``
 (proved) or ``unknown``. Federated trusts are listed with the identities they admit.
 External access by design (a vendor role, a CI role) is acknowledged per role with
-``--acknowledge ROLE=REASON`` or a file of such lines. Exit 0 when no role admits
-unacknowledged external (or undecided) access, 1 when one does, 2 on unusable input.
-Output as text, JSON or SARIF 2.1.0 (``--format sarif``, for code scanning). Never
-loads ``aws_cdk`` or ``jsii``.
+``--acknowledge ROLE=REASON`` or a file of such lines. A part of the app that could not
+be read (a transform such as SAM, a nested stack or StackSet member whose template was
+not read, a resource that is not one: :mod:`cdk_iam_roles.rules.coverage`) may deploy
+roles nobody judged, so it is listed as ``not read`` and counts as undecided access
+unless acknowledged the same way by its path (``Stack/Transform=REASON``). Exit 0 when
+nothing unacknowledged admits external (or undecided) access, 1 otherwise, 2 on unusable
+input. Output as text, JSON or SARIF 2.1.0 (``--format sarif``, for code scanning).
+``--account`` and ``--region`` give a bare template the environment it lacks (its
+``AWS::URLSuffix``, ``AWS::Partition`` …). Never loads ``aws_cdk`` or ``jsii``.
 
 Example:
     >>> import argparse
@@ -24,13 +29,17 @@ import argparse
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cdk_iam_roles.analysis.assembly import load_app
 from cdk_iam_roles.analysis.symbolic._access import RoleAccess, external_access
-from cdk_iam_roles.analysis.symbolic._access_sarif import access_sarif
+from cdk_iam_roles.analysis.symbolic._access_sarif import ACCESS_RULES, access_sarif
 from cdk_iam_roles.analysis.symbolic._render import who
 from cdk_iam_roles.errors import InputError
+from cdk_iam_roles.rules.coverage import unread_parts
+from cdk_iam_roles.rules.model import Finding
 
 NAME = "access"
 HELP = (
@@ -41,7 +50,8 @@ HELP = (
 EPILOG = """\
 exit codes:
   0  no role admits a principal outside the zone of trust
-  1  a role admits one (or could not be decided) and is not acknowledged
+  1  a role admits one (or could not be decided, or part of the app was not read)
+     and is not acknowledged
   2  unusable input (one line on stderr)
 
 examples:
@@ -78,12 +88,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="ROLE=REASON",
-        help="accept external access to ROLE (construct path, logical ID or role name)",
+        help=(
+            "accept external access to ROLE (construct path, logical ID or role name), "
+            "or a part of the app that was not read (its path, e.g. Stack/Transform)"
+        ),
     )
     parser.add_argument(
         "--acknowledgements",
         metavar="FILE",
         help="a file of ROLE=REASON lines (or a JSON object ROLE → reason)",
+    )
+    parser.add_argument(
+        "--account",
+        metavar="ID",
+        help="the account of stacks whose environment does not say (a bare template)",
+    )
+    parser.add_argument(
+        "--region",
+        metavar="R",
+        help="the region of stacks whose environment does not say (a bare template)",
     )
     parser.add_argument(
         "--format",
@@ -122,15 +145,65 @@ def _acknowledgements(args: argparse.Namespace) -> dict[str, str]:
     return found
 
 
-def _validate(accounts: Sequence[str], orgs: Sequence[str]) -> None:
-    for account in accounts:
+def _validate(args: argparse.Namespace) -> None:
+    for account in args.trusted_account:
         if not _ACCOUNT.fullmatch(account):
             raise InputError(f"--trusted-account {account!r}: expected 12 digits")
-    for org in orgs:
+    if args.account is not None and not _ACCOUNT.fullmatch(args.account):
+        raise InputError(f"--account {args.account!r}: expected 12 digits")
+    for org in args.trusted_org:
         if not _ORG.fullmatch(org):
             raise InputError(
                 f"--trusted-org {org!r}: expected an organization ID like o-abc123defg"
             )
+
+
+@dataclass(slots=True)
+class Unread:
+    """A part of an app that was not read, so roles it deploys were judged by nobody.
+
+    Args:
+        finding: the finding that says so (:mod:`cdk_iam_roles.rules.coverage`). Required.
+        source: the template file it is in, when known. Default ``None``.
+        acknowledged: why it is accepted, when it is. Default ``None``.
+    """
+
+    finding: Finding
+    source: str | None = None
+    acknowledged: str | None = None
+
+    @property
+    def reason(self) -> str:
+        """What was not read, and what that leaves undecided."""
+        return (
+            f"{self.finding.message} ({self.finding.rule_id}); whether the roles it "
+            "deploys admit a principal outside the zone of trust is not decided"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON data for ``access --format json``."""
+        return {
+            "stack": self.finding.stack,
+            "path": self.finding.path,
+            "rule_id": self.finding.rule_id,
+            "reason": self.reason,
+            "acknowledged": self.acknowledged,
+        }
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Every role's verdict (with its template file) and every part not read."""
+
+    roles: list[tuple[RoleAccess, str | None]]
+    unread: list[Unread]
+
+    @property
+    def blocking(self) -> bool:
+        """Whether anything unacknowledged admits (or may admit) an outsider."""
+        return any(r.blocking for r, _ in self.roles) or any(
+            u.acknowledged is None for u in self.unread
+        )
 
 
 def analyse(
@@ -141,15 +214,13 @@ def analyse(
     acknowledged: dict[str, str] | None = None,
 ) -> list[RoleAccess]:
     """The external-access verdict of every role of the apps at ``paths``."""
-    return [
-        result
-        for result, _ in _analyse(
-            paths,
-            trusted_accounts=trusted_accounts,
-            trusted_orgs=trusted_orgs,
-            acknowledged=acknowledged,
-        )
-    ]
+    found = _analyse(
+        paths,
+        trusted_accounts=trusted_accounts,
+        trusted_orgs=trusted_orgs,
+        acknowledged=acknowledged,
+    )
+    return [result for result, _ in found.roles]
 
 
 def _analyse(
@@ -158,13 +229,16 @@ def _analyse(
     trusted_accounts: Sequence[str] = (),
     trusted_orgs: Sequence[str] = (),
     acknowledged: dict[str, str] | None = None,
-) -> list[tuple[RoleAccess, str | None]]:
-    """Each role's verdict with the template file it was read from (for SARIF)."""
+    account: str | None = None,
+    region: str | None = None,
+) -> Analysis:
+    """Each role's verdict with the template file it was read from (for SARIF), and the
+    parts of the apps that were not read."""
     acknowledged = acknowledged or {}
-    results: list[tuple[RoleAccess, str | None]] = []
+    found = Analysis([], [])
     used: set[str] = set()
     for path in paths:
-        app = load_app(path)
+        app = load_app(path, account=account, region=region)
         sources = {s.name: s.source for s in app.stacks if s.source}
         for role in app.roles:
             result = external_access(
@@ -174,16 +248,27 @@ def _analyse(
                 if name in acknowledged:
                     result.acknowledged = acknowledged[name]
                     used.add(name)
-            results.append((result, sources.get(role.stack)))
+            found.roles.append((result, sources.get(role.stack)))
+        gaps, app_acknowledged = unread_parts(app.stacks, [path])
+        for finding, ack in app_acknowledged:
+            source = sources.get(finding.stack)
+            found.unread.append(Unread(finding, source, f"{ack.reason} (acknowledged in the app)"))
+        for finding in gaps:
+            gap = Unread(finding, sources.get(finding.stack))
+            if finding.path in acknowledged:
+                gap.acknowledged = acknowledged[finding.path]
+                used.add(finding.path)
+            found.unread.append(gap)
     unknown = sorted(set(acknowledged) - used)
     if unknown:
         raise InputError(f"acknowledged role(s) not found: {', '.join(unknown)}")
-    return results
+    return found
 
 
-def _text(results: Sequence[RoleAccess]) -> str:
+def _text(found: Analysis) -> str:
     lines: list[str] = []
     order = {"external": 0, "unknown": 1, "internal": 2}
+    results = [result for result, _ in found.roles]
     for result in sorted(results, key=lambda r: (order[r.access], r.role.path)):
         role = result.role
         tag = result.access + (" (acknowledged)" if result.acknowledged else "")
@@ -195,26 +280,75 @@ def _text(results: Sequence[RoleAccess]) -> str:
         lines.extend(f"  federated: {f}" for f in result.federated)
         if result.acknowledged:
             lines.append(f"  acknowledged: {result.acknowledged}")
+    for gap in sorted(found.unread, key=lambda g: g.finding.path):
+        tag = "not read" + (" (acknowledged)" if gap.acknowledged else "")
+        lines.append(f"{gap.finding.path} (in {gap.finding.stack}): {tag}")
+        lines.append(f"  {gap.reason}")
+        if gap.acknowledged:
+            lines.append(f"  acknowledged: {gap.acknowledged}")
     external = sum(r.access == "external" for r in results)
-    blocking = sum(r.blocking for r in results)
-    lines.append(f"{len(results)} roles: {external} external, {blocking} not acknowledged")
+    blocking = sum(r.blocking for r in results) + sum(not g.acknowledged for g in found.unread)
+    summary = f"{len(results)} roles: {external} external"
+    if found.unread:
+        summary += f", {len(found.unread)} part(s) not read"
+    lines.append(f"{summary}, {blocking} not acknowledged")
     return "\n".join(lines)
+
+
+def _sarif(found: Analysis) -> dict[str, Any]:
+    """The SARIF log of the roles, plus one undecided result per part not read."""
+    log = access_sarif(found.roles)
+    undecided = "IAMR-ACCESS-002"
+    results: list[dict[str, Any]] = log["runs"][0]["results"]
+    for gap in sorted(found.unread, key=lambda g: g.finding.path):
+        location: dict[str, Any] = {
+            "logicalLocations": [
+                {
+                    "name": gap.finding.logical_id,
+                    "fullyQualifiedName": gap.finding.path,
+                    "kind": "resource",
+                }
+            ]
+        }
+        if gap.source:
+            location["physicalLocation"] = {
+                "artifactLocation": {"uri": gap.source.replace("\\", "/")}
+            }
+        entry: dict[str, Any] = {
+            "ruleId": undecided,
+            "ruleIndex": list(ACCESS_RULES).index(undecided),
+            "level": "warning",
+            "message": {"text": f"{gap.finding.path} (in {gap.finding.stack}): {gap.reason}"},
+            "locations": [location],
+            "properties": {"access": "not-read", "ruleOfFinding": gap.finding.rule_id},
+        }
+        if gap.acknowledged is not None:
+            entry["suppressions"] = [
+                {"kind": "external", "status": "accepted", "justification": gap.acknowledged}
+            ]
+        results.append(entry)
+    return log
 
 
 def run(args: argparse.Namespace) -> int:
     """Analyse, print, and return 0 (nothing unacknowledged) or 1."""
-    _validate(args.trusted_account, args.trusted_org)
-    pairs = _analyse(
+    _validate(args)
+    found = _analyse(
         args.paths,
         trusted_accounts=args.trusted_account,
         trusted_orgs=args.trusted_org,
         acknowledged=_acknowledgements(args),
+        account=args.account,
+        region=args.region,
     )
-    results = [result for result, _ in pairs]
     if args.format == "json":
-        print(json.dumps({"roles": [r.to_dict() for r in results]}, indent=2))
+        data = {
+            "roles": [r.to_dict() for r, _ in found.roles],
+            "unread": [g.to_dict() for g in found.unread],
+        }
+        print(json.dumps(data, indent=2))
     elif args.format == "sarif":
-        print(json.dumps(access_sarif(pairs), indent=2))
+        print(json.dumps(_sarif(found), indent=2))
     else:
-        print(_text(results))
-    return 1 if any(r.blocking for r in results) else 0
+        print(_text(found))
+    return 1 if found.blocking else 0

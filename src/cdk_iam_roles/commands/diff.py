@@ -8,6 +8,20 @@ under BASE) or ``unknown`` (never counted as no new access). Exit 0 when every r
 proved to gain nothing, 1 on new or undecided access, 2 on unusable input. Never loads
 ``aws_cdk`` or ``jsii``.
 
+Two template files are two versions of one stack: HEAD is read under BASE's stack name
+(a template file's stack is named after the file), so ``main.template.yaml`` and
+``branch.template.yaml`` give the same names to the same resources; a template compared
+with a ``cdk.out`` folder of one stack takes that stack's name likewise.
+
+A part of HEAD that was not read (a transform such as SAM, a nested stack or StackSet
+member whose template was not read, a resource that is not one:
+:mod:`cdk_iam_roles.rules.coverage`) may deploy roles nobody compared. When the template
+deciding its content differs from BASE's (the whole template for a transform, which
+rewrites it; the resource itself for a nested stack, a StackSet or an odd resource), it
+is listed with an ``unknown`` verdict (never no new access); when it is as in BASE, what
+it deploys is taken as unchanged, as for a managed policy outside the app, and a note
+says so.
+
 Example:
     >>> import argparse
     >>> parser = argparse.ArgumentParser()
@@ -19,15 +33,22 @@ Example:
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
+from pathlib import Path
 
 from cdk_iam_roles.analysis.assembly import App, load_app
-from cdk_iam_roles.analysis.symbolic._diff import diff_apps
+from cdk_iam_roles.analysis.symbolic._diff import DiffReport, RoleDiff, diff_apps
 from cdk_iam_roles.analysis.symbolic._render import (
     render_json,
     render_markdown,
     render_sarif,
     render_text,
 )
+from cdk_iam_roles.analysis.symbolic._verdict import Verdict
+from cdk_iam_roles.cfn import StackTemplate
+from cdk_iam_roles.rules.coverage import unread_parts
+from cdk_iam_roles.rules.model import Finding
 
 NAME = "diff"
 HELP = (
@@ -66,21 +87,116 @@ def _environment(app: App) -> tuple[str | None, str | None]:
 
 
 def _load_pair(base_path: str, head_path: str) -> tuple[App, App]:
-    """Both apps; a side without an environment takes the other side's (one template
-    compared with a ``cdk.out`` folder), so the same role has the same ARN on both."""
+    """Both apps, read so that the same role has the same names on both sides.
+
+    A side without an environment takes the other side's (one template compared with a
+    ``cdk.out`` folder), so the same role has the same ARN on both; a template file
+    takes the other side's stack name (see the module's documentation).
+    """
     base, head = load_app(base_path), load_app(head_path)
     base_env, head_env = _environment(base), _environment(head)
-    if any(not s.account for s in head.stacks) and base_env[0]:
-        head = load_app(head_path, account=base_env[0], region=base_env[1])
-    elif any(not s.account for s in base.stacks) and head_env[0]:
-        base = load_app(base_path, account=head_env[0], region=head_env[1])
+    head_env_given = any(not s.account for s in head.stacks) and base_env[0] is not None
+    base_env_given = (
+        not head_env_given and any(not s.account for s in base.stacks) and head_env[0] is not None
+    )
+    head_name = _rename(head_path, head, base_path, base)
+    base_name = None if head_name else _rename(base_path, base, head_path, head)
+    if head_env_given or head_name:
+        env = base_env if head_env_given else (None, None)
+        head = _read(head_path, head_name, account=env[0], region=env[1])
+    if base_env_given or base_name:
+        env = head_env if base_env_given else (None, None)
+        base = _read(base_path, base_name, account=env[0], region=env[1])
     return base, head
+
+
+def _own_stack(path: str, app: App) -> str | None:
+    """The name of the one stack the app at ``path`` deploys itself (StackSet members
+    and nested stacks aside), or ``None`` when it deploys several."""
+    own = [s.name for s in app.stacks if not s.deployment]
+    own = [name for name in own if not any(name.startswith(o + "/") for o in own)]
+    return own[0] if len(own) == 1 else None
+
+
+def _rename(path: str, app: App, other_path: str, other: App) -> str | None:
+    """The stack name the template file at ``path`` should be read under: the other
+    side's one stack, when it is named otherwise; ``None`` to keep the names."""
+    if os.path.isdir(path):
+        return None  # a cloud assembly names its stacks itself
+    mine, theirs = _own_stack(path, app), _own_stack(other_path, other)
+    if mine is None or theirs is None or mine == theirs or "/" in theirs:
+        return None
+    return theirs
+
+
+def _read(path: str, name: str | None, *, account: str | None, region: str | None) -> App:
+    """The app at ``path`` with the environment given and, when ``name`` is given, the
+    template file's stack named ``name`` (the file is read through a link of that name)."""
+    if name is None:
+        return load_app(path, account=account, region=region)
+    with tempfile.TemporaryDirectory(prefix="cdk-iam-roles-") as folder:
+        link = Path(folder) / f"{name}.template"
+        try:
+            link.symlink_to(Path(path).resolve())
+        except OSError:  # no symbolic links here: the names stay as the files give them
+            return load_app(path, account=account, region=region)
+        app = load_app(link, account=account, region=region)
+    for stack in app.stacks:
+        if stack.source.startswith(folder):
+            stack.source = path
+    return app
+
+
+def _unread(base: App, head: App, head_path: str, report: DiffReport) -> None:
+    """Each part of HEAD that was not read: undecided unless what decides its content is
+    as in BASE (then a note); see the module's documentation."""
+    gaps, acknowledged = unread_parts(head.stacks, [head_path])
+    before = {s.name: s for s in base.stacks}
+    after = {s.name: s for s in head.stacks}
+    for finding, ack in acknowledged:
+        report.notes.append(
+            f"HEAD: {finding.path}: not read ({finding.rule_id}: {finding.message}); "
+            f"acknowledged in the app: {ack.reason}"
+        )
+    for finding in gaps:
+        old, new = before.get(finding.stack), after[finding.stack]
+        if old is not None and _source_of(finding, old) == _source_of(finding, new):
+            report.notes.append(
+                f"HEAD: {finding.path}: not read ({finding.rule_id}: {finding.message}); "
+                "it is as in BASE, so what it deploys is taken as unchanged"
+            )
+            continue
+        verdict = Verdict(
+            "unknown",
+            f"not read ({finding.rule_id}): {finding.message}; whether the roles and "
+            "policies it deploys gain access is not decided",
+        )
+        report.roles.append(
+            RoleDiff(
+                finding.stack,
+                finding.path,
+                finding.logical_id,
+                "{not-read}",
+                "added" if old is None else "changed",
+                verdict,
+                verdict,
+            )
+        )
+
+
+def _source_of(finding: Finding, stack: StackTemplate) -> object:
+    """What decides what an unread part deploys: the whole template for a transform
+    (it rewrites the template), else the resource's own definition."""
+    if finding.rule_id == "IAMR-DOC-006":
+        return stack.template
+    return stack.resources.get(finding.logical_id)
 
 
 def run(args: argparse.Namespace) -> int:
     """Diff, print, and return 0 (no new access) or 1 (new or undecided access)."""
     base, head = _load_pair(args.base, args.head)
     report = diff_apps(base, head)
+    _unread(base, head, args.head, report)
     report.base_label, report.head_label = args.base, args.head
     report.sources = {s.name: s.source for s in head.stacks if s.source}
     for stack in base.stacks:

@@ -3,12 +3,17 @@
 A resource that is not an object, or whose ``Type`` is not a string, is refused by
 CloudFormation; the rules cannot tell what it is (it may be a role), so they skip it.
 A skipped resource must not leave the template looking clean: this rule names it.
+A ``Type`` written as a YAML tag the loader does not know (``!Rain::Module``, which a
+pre-processor replaces before CloudFormation sees the template) is read as
+``{"Fn::Rain::Module": …}`` and named as the tag. An ``Fn::ForEach::`` loop is not a
+resource: IAMR-DOC-006 reports it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from cdk_iam_roles.rules.checks.template_transforms_expanded import FOR_EACH
 from cdk_iam_roles.rules.model import Finding, RuleInfo, Scope, Severity, TemplateRule
 from cdk_iam_roles.rules.view import TemplateView
 
@@ -27,6 +32,12 @@ INFO = RuleInfo(
 
 
 def _kind(value: object) -> str:
+    if isinstance(value, Mapping) and len(value) == 1:
+        (key,) = value
+        # A namespaced tag (!Rain::Module) is no CloudFormation function: a tool's.
+        if isinstance(key, str) and key.startswith("Fn::") and "::" in key[len("Fn::") :]:
+            tag = key[len("Fn::") :]
+            return f"!{tag} (a tag a pre-processor replaces: check its output)"
     if isinstance(value, Mapping):
         return "an object"
     if isinstance(value, list):
@@ -39,6 +50,8 @@ def _kind(value: object) -> str:
 def check(view: TemplateView) -> Iterator[Finding]:
     """Each resource that is not an object or has no string Type."""
     for logical_id, resource in view.stack.resources.items():
+        if isinstance(logical_id, str) and logical_id.startswith(FOR_EACH):
+            continue  # a loop of AWS::LanguageExtensions: IAMR-DOC-006
         if not isinstance(resource, Mapping):
             yield view.finding(
                 INFO, str(logical_id), f"the resource is {_kind(resource)}, not an object"
