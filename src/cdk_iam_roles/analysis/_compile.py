@@ -12,7 +12,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cdk_iam_roles.analysis._conditions import Clause, ConditionError, Context, compile_clause
+from cdk_iam_roles.analysis._conditions import (
+    Clause,
+    ConditionError,
+    Context,
+    compile_clause,
+    describe_value,
+)
 from cdk_iam_roles.analysis._model import PolicyKind, PolicySet, StatementRef, Unevaluable
 from cdk_iam_roles.analysis._patterns import glob, resource_glob
 from cdk_iam_roles.analysis._principals import (
@@ -131,7 +137,7 @@ def _strings(value: Any, element: str) -> list[str]:
     result: list[str] = []
     for item in items:
         if not isinstance(item, str):
-            raise _Malformed(element, f"value {item!r} is not a string (unresolved intrinsic?)")
+            raise _Malformed(element, f"{describe_value(item)} is not a string")
         marker = unresolved_marker(item)
         if marker is not None:
             raise _Malformed(element, f"unresolved CloudFormation value {marker!r} in {item!r}")

@@ -20,6 +20,7 @@ from typing import Any
 from cdk_iam_roles.analysis._patterns import arn_glob, glob, split_arn, unmark
 from cdk_iam_roles.analysis._placeholders import MatchStyle, any_opaque, is_placeholder
 from cdk_iam_roles.analysis._variables import has_variable, substitute, unresolved_marker
+from cdk_iam_roles.cfn import Unknown
 
 Context = Mapping[str, str | tuple[str, ...]]
 """Request context, normalized: lower-case key to its value (a tuple for multivalued keys)."""
@@ -211,6 +212,23 @@ _ACTUAL_CHECKS: dict[str, Callable[[str], bool]] = {
 _VARIABLE_FAMILIES = frozenset({"string", "arn", "bool"})
 
 
+def describe_value(value: Any) -> str:
+    """A policy value that is not text, in words for messages.
+
+    A value known only at deployment (the template readers' ``Unknown``: a parameter, an
+    import, an unresolved ``Fn::Sub``) says what it is; anything else is shown as written.
+
+    Example:
+        >>> describe_value(5)
+        'the value 5'
+    """
+    if isinstance(value, Unknown):
+        return f"a value known only at deployment ({value.reason})"
+    if isinstance(value, (dict, list)):
+        return f"the value {value!r} (an unresolved intrinsic function?)"
+    return f"the value {value!r}"
+
+
 def _value_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -218,7 +236,7 @@ def _value_text(value: Any) -> str:
         return value
     if isinstance(value, int | float):
         return repr(value) if isinstance(value, float) else str(value)
-    raise ConditionError(f"value {value!r} is not a string, number or boolean")
+    raise ConditionError(f"{describe_value(value)} is not a string, number or boolean")
 
 
 def _validate_value(family: str, text: str) -> None:
