@@ -103,7 +103,7 @@ class TestAnAccountIdWithALeadingZero:
         assert assumer["kind"] == "unknown"
         assert WRITTEN in assumer["principal"]
         markdown = _ran(runner, "catalog", str(octal))
-        assert f"unknown ({WRITTEN}" in markdown
+        assert f"AWS principal unknown offline ({WRITTEN}" in markdown
 
     def test_diff_sees_that_quoting_it_lets_the_account_in(
         self, octal: Path, quoted: Path, runner: ForkRunner
