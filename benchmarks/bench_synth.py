@@ -29,11 +29,11 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("JSII_NODE", str(ROOT / ".venv" / "bin" / "node"))
 os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
+sys.path.insert(0, str(ROOT / "tests"))
 
 import aws_cdk as cdk  # noqa: E402
 from aws_cdk import aws_iam as iam  # noqa: E402
@@ -44,6 +44,7 @@ from cdk_iam_roles import (  # noqa: E402
     ServiceRole,
     WebIdentityRole,
 )
+from helpers import jsii_messages  # noqa: E402
 
 ACCOUNT, REGION = "111111111111", "us-east-1"
 KINDS = ("lambda", "states", "ecs", "ec2")
@@ -190,30 +191,11 @@ def mixed_hand_written(n: int) -> dict[str, object]:
     return dict(app.synth().get_stack_by_name("Bench").template)
 
 
-def _counted(work: Callable[[], object]) -> int:
-    """How many jsii messages ``work`` sends to Node."""
-    from jsii._kernel.providers import process
-
-    count = [0]
-    original = process._NodeProcess.send
-
-    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
-        count[0] += 1
-        return original(self, *args, **kwargs)
-
-    process._NodeProcess.send = counting  # type: ignore[method-assign]
-    try:
-        work()
-    finally:
-        process._NodeProcess.send = original  # type: ignore[method-assign]
-    return count[0]
-
-
 def _messages(build: Callable[[cdk.Stack, str], object], n: int = 10) -> float:
     """jsii messages per construct built by ``build`` (after one warm-up)."""
     stack = _stack()
     build(stack, "Warm")
-    return _counted(lambda: [build(stack, f"C{i}") for i in range(n)]) / n
+    return jsii_messages(lambda: [build(stack, f"C{i}") for i in range(n)]) / n
 
 
 def _construct_time(build: Callable[[cdk.Stack, str], object], n: int) -> float:
@@ -262,8 +244,8 @@ def _compare(
     print(f"[{name}] patterns:     median {mo:.3f} s")
     print(f"[{name}] hand-written: median {mt:.3f} s")
     print(f"[{name}] ratio patterns / hand-written: {mo / mt:.3f} (target <= 1.00)")
-    ours_messages = _counted(lambda: ours_build(n))
-    theirs_messages = _counted(lambda: theirs_build(n))
+    ours_messages = jsii_messages(lambda: ours_build(n))
+    theirs_messages = jsii_messages(lambda: theirs_build(n))
     print(
         f"[{name}] jsii messages: patterns {ours_messages}, hand-written {theirs_messages} "
         f"(ratio {ours_messages / theirs_messages:.3f}; stable where wall time is not)"

@@ -98,3 +98,22 @@ def synthesized_trust_matches_model(stack: cdk.Stack, role: Any) -> bool:
     written = template["Resources"][logical_id]["Properties"]["AssumeRolePolicyDocument"]
     model = [stack.resolve(s) for s in role.trust_statements]
     return bool(_normal(written["Statement"]) == _normal(model))
+
+
+def jsii_messages(work: Any) -> int:
+    """How many messages ``work()`` sends to the jsii kernel (round trips to Node)."""
+    from jsii._kernel.providers import process
+
+    count = [0]
+    original = process._NodeProcess.send
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        count[0] += 1
+        return original(self, *args, **kwargs)
+
+    process._NodeProcess.send = counting  # type: ignore[method-assign]
+    try:
+        work()
+    finally:
+        process._NodeProcess.send = original  # type: ignore[method-assign]
+    return count[0]

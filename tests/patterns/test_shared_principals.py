@@ -4,41 +4,23 @@ role's trust says, nor let one role's trust leak into another's."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 
 from cdk_iam_roles import CrossAccountRole, GitHubActions, ServiceRole, WebIdentityRole
-from helpers import new_stack, synth, trust_of
+from helpers import jsii_messages, new_stack, synth, trust_of
 
 VENDOR = "arn:aws:iam::222222222222:role/vendor-integration"
-
-
-def _messages(work: Any) -> int:
-    from jsii._kernel.providers import process
-
-    count = [0]
-    original = process._NodeProcess.send
-
-    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
-        count[0] += 1
-        return original(self, *args, **kwargs)
-
-    process._NodeProcess.send = counting  # type: ignore[method-assign]
-    try:
-        work()
-    finally:
-        process._NodeProcess.send = original  # type: ignore[method-assign]
-    return count[0]
 
 
 def test_roles_that_trust_alike_cost_one_round_trip_each() -> None:
     stack = new_stack("Shared")
     ServiceRole(stack, "First", service="ecs-tasks.amazonaws.com")
-    assert _messages(lambda: ServiceRole(stack, "Second", service="ecs-tasks.amazonaws.com")) == 1
     assert (
-        _messages(
+        jsii_messages(lambda: ServiceRole(stack, "Second", service="ecs-tasks.amazonaws.com")) == 1
+    )
+    assert (
+        jsii_messages(
             lambda: CrossAccountRole(
                 stack, "V1", trusted_principals=[VENDOR], third_party=True, external_ids=["x-111"]
             )
@@ -46,7 +28,7 @@ def test_roles_that_trust_alike_cost_one_round_trip_each() -> None:
         == 2
     )
     assert (
-        _messages(
+        jsii_messages(
             lambda: CrossAccountRole(
                 stack, "V2", trusted_principals=[VENDOR], third_party=True, external_ids=["x-222"]
             )
