@@ -292,7 +292,8 @@ def explain_call(
         )
         multivalued, details = _multivalued_causes(judged)
         causes.extend(multivalued)
-        causes.extend(_unevaluable_causes(judged, labels, explained=details))
+        certain = hopeful is not None
+        causes.extend(_unevaluable_causes(judged, labels, explained=details, certain=certain))
         if not causes:
             causes.append(
                 Cause(
