@@ -150,9 +150,8 @@ def test_a_deleted_principal_is_the_only_cause_and_its_fix_edits_the_trust() -> 
         app, find_role(app, "auditor"), Caller("arn:aws:iam::222222222222:role/auditor")
     )
     assert [c.code for c in result.causes] == ["trust-names-deleted-principal"]
-    # The ID may or may not be the caller's own: undecided, never a confident denial.
-    assert result.outcome == "Unknown"
-    assert "cannot be known offline" in result.causes[0].message
+    # The ID stands for a deleted principal: no caller, so even read hopefully it is denied.
+    assert result.outcome == "ImplicitDeny"
     fix = result.causes[0].fix
     assert "ARN" in fix
     assert "AROA3XFRBF23EXAMPLE7" in fix

@@ -305,3 +305,29 @@ def test_an_environment_agnostic_stack_is_undecided_until_given_an_account(
     assert "Give the stack a concrete environment" in _cause(out)
     code, out = _explain(capsys, str(path), "--role", "ops", "--principal", caller, *ENV)
     assert (code, out.split(":", 1)[0]) == (0, "ALLOWED")
+
+
+def test_a_deleted_principal_beside_an_import_leaves_the_import_to_decide(
+    tmp_path: Path,
+) -> None:
+    # GIVEN a trust that names a deleted principal (its unique ID) and, in another
+    # statement, an imported one
+    text = IMPORT_TRUST + (
+        "          - Effect: Allow\n"
+        "            Action: sts:AssumeRole\n"
+        "            Principal: {AWS: [AROA3XFRBF535PLBIFPI4, 'arn:aws:iam::333333333333:root']}\n"
+    )
+    path = _write(tmp_path, "both.yaml", text)
+    # THEN the import decides: undecided, and both causes are named
+    with pytest.raises(AssertionError, match=r"cannot be decided offline") as caught:
+        assert_cannot_assume(path, "shared", CALLER, account=ACCOUNT)
+    assert "[trust-names-deleted-principal]" in str(caught.value)
+    assert "[unresolved-value]" in str(caught.value)
+    # AND without the import the unique ID names no caller: a denial
+    alone = text.replace("AWS: !ImportValue Other-RoleArn", "AWS: arn:aws:iam::444444444444:root")
+    denied = assert_cannot_assume(_write(tmp_path, "alone.yaml", alone), "shared", CALLER)
+    assert denied.outcome == "ImplicitDeny"
+    assert [c.code for c in denied.causes] == ["trust-names-deleted-principal"]
+    # AND the account the statement also names is never denied on account of the ID
+    with pytest.raises(AssertionError, match=r"cannot be decided offline"):
+        assert_cannot_assume(path, "shared", "arn:aws:iam::333333333333:role/x", account=ACCOUNT)
