@@ -106,8 +106,10 @@ def _caller(
 
 def _check(result: Explanation, expect_allowed: bool, what: str) -> Explanation:
     if not expect_allowed and result.outcome == "Unknown":
-        # "Cannot" must be proved: an answer that depends on what is not in the app (a KMS
-        # key policy, an AWS managed boundary) is not a denial.
+        # "Cannot" must be proved: an answer that depends on what cannot be known offline (a
+        # KMS key policy or an AWS managed boundary outside the app, a policy that cannot
+        # be read, a principal or condition value that is an import or a parameter) is not
+        # a denial.
         raise AssertionError(
             f"expected {what} to be denied, but it cannot be decided offline:\n{result.to_text()}"
         )
@@ -205,7 +207,10 @@ def assert_cannot_assume(
     Args: as :func:`assert_can_assume`.
 
     Raises:
-        AssertionError: the assumption is allowed; the message holds the explanation.
+        AssertionError: the assumption is allowed, or cannot be decided offline (a value
+            the trust needs is an import, a parameter or the account of an
+            environment-agnostic stack: pass ``account``/``region`` or write the value);
+            the message holds the explanation.
 
     Example:
         >>> tpl = {"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {
@@ -292,7 +297,8 @@ def assert_cannot_call(
     Args: as :func:`assert_can_call`.
 
     Raises:
-        AssertionError: the call is allowed; the message holds the explanation.
+        AssertionError: the call is allowed, or cannot be decided offline; the message
+            holds the explanation.
 
     Example:
         >>> tpl = {"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {

@@ -390,6 +390,8 @@ def test_trust_naming_a_deleted_principal(
         path, "--role", "ops", "--principal", f"{A}:role/deployer", capsys=capsys
     )
     assert code == 1
+    # The ID stands for a deleted principal, which no caller is: denied, not undecided.
+    assert out.startswith("DENIED: ")
     assert "[trust-names-deleted-principal]" in out
     assert "the trust policy names AROA3XFRBF535PLBIFPI4: a unique principal ID" in out
 

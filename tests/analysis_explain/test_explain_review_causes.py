@@ -150,6 +150,8 @@ def test_a_deleted_principal_is_the_only_cause_and_its_fix_edits_the_trust() -> 
         app, find_role(app, "auditor"), Caller("arn:aws:iam::222222222222:role/auditor")
     )
     assert [c.code for c in result.causes] == ["trust-names-deleted-principal"]
+    # The ID stands for a deleted principal: no caller, so even read hopefully it is denied.
+    assert result.outcome == "ImplicitDeny"
     fix = result.causes[0].fix
     assert "ARN" in fix
     assert "AROA3XFRBF23EXAMPLE7" in fix
@@ -175,10 +177,22 @@ def test_a_narrow_deny_on_a_generated_role_name_is_never_skipped() -> None:
     assert deployer.arn_is_placeholder
     # WHEN it passes itself (its own generated name might be prod-…)
     result = explain_call(app, deployer, "iam:PassRole", deployer.path, Caller(deployer.path))
-    # THEN it is not allowed, and the cause says the generated name decides
+    # THEN it is not allowed, nor denied: the generated name decides, and the cause says so
     assert not result.allowed
+    assert result.outcome == "Unknown"
+    assert result.to_text().startswith("UNDECIDED: ")
     assert [c.code for c in result.causes] == ["unresolved-value"]
     assert "known only at deployment" in result.causes[0].message
+    assert "read in the request's favour it would allow it" in result.causes[0].message
     assert "explicit name" in result.causes[0].fix
     assert "concrete environment" not in result.causes[0].fix
-    assert "a Deny there is taken to deny" in result.causes[0].message
+    # AND once the name is known, the same Deny decides for certain either way
+    named = _app(
+        {
+            "Deployer": _role("prod-deployer", {"Service": "lambda.amazonaws.com"}),
+            "Pass": _policy("Pass", "Deployer", allow, deny),
+        }
+    )
+    role = named.roles[0]
+    denied = explain_call(named, role, "iam:PassRole", role.path, Caller(role.path))
+    assert denied.outcome == "ExplicitDeny"

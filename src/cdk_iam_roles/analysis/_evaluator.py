@@ -80,11 +80,13 @@ def _problem_text(problem: Unevaluable, trust: bool) -> str:
 class _Collector:
     """Gathers near misses and unevaluable allow statements for an implicit deny."""
 
-    __slots__ = ("reasons", "request", "trust", "unevaluable")
+    __slots__ = ("reasons", "request", "trust", "unevaluable", "upper")
 
-    def __init__(self, request: Request, trust: bool) -> None:
+    def __init__(self, request: Request, trust: bool, upper: bool) -> None:
         self.request = request
         self.trust = trust
+        # In the upper bound an unknown Allow counts as matching: no near miss.
+        self.upper = upper
         self.reasons: list[Reason] = []
         self.unevaluable: list[Unevaluable] = []
 
@@ -105,7 +107,7 @@ class _Collector:
                         policy_kind=ref.kind,
                     )
                 )
-            elif hit.status == UNKNOWN:
+            elif hit.status == UNKNOWN and not self.upper:
                 for problem in hit.unknown:
                     self.unevaluable.append(problem)
                     self.reasons.append(
@@ -154,7 +156,8 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     policy) or a resource-based policy that names the caller suffices; across accounts
     both sides must allow. ``sts:AssumeRole*`` always needs the trust policy
     (`PolicySet.resource`) to allow. Whatever cannot be evaluated never grants, and a
-    Deny that cannot be evaluated prevents an Allow.
+    Deny that cannot be evaluated prevents an Allow (`upper_bound` reads both the other
+    way).
 
     Args:
         request: the principal, action, resource and context. Required.
@@ -168,6 +171,67 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
         ...     PolicySet(identity=[policy])).outcome
         'Allowed'
     """
+    return _evaluate(request, policies, upper=False)
+
+
+def upper_bound(request: Request, policies: PolicySet) -> Decision:
+    """The most permissive reading of what cannot be evaluated: could the request be allowed?
+
+    As `evaluate`, except that every statement whose match cannot be known offline
+    (``UNKNOWN``: a value known only at deployment, a generated name against a narrower
+    pattern, a condition that cannot be compared) is read in the request's favour: an
+    Allow (or a statement of unknown effect) counts as matching, naming the caller in its
+    most permissive form where its Principal is what is unknown, and a Deny counts as not
+    applying. What is certain stays certain: a Deny that matches, a failed condition, an
+    SCP level with no Allow. ``Decision.unevaluable`` lists every unknown taken so.
+
+    When `evaluate` denies and this allows, the answer depends on what cannot be known
+    offline: it is undecided, never a denial.
+
+    Args:
+        request: as `evaluate`. Required.
+        policies: as `evaluate`. Required.
+
+    Example:
+        >>> trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        ...     "Action": "sts:AssumeRole", "Principal": {"AWS": {"Ref": "Trusted"}}}]}
+        >>> request = Request("arn:aws:iam::111122223333:user/bob", "sts:AssumeRole",
+        ...     "arn:aws:iam::111122223333:role/r")
+        >>> policies = PolicySet(identity=[{"Version": "2012-10-17", "Statement": [{
+        ...     "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}],
+        ...     resource=trust)
+        >>> evaluate(request, policies).outcome, upper_bound(request, policies).outcome
+        ('ImplicitDeny', 'Allowed')
+    """
+    return _evaluate(request, policies, upper=True)
+
+
+def could_allow(request: Request, policies: PolicySet) -> bool:
+    """Whether the request could be allowed once what is unknown offline is known.
+
+    ``upper_bound(request, policies).allowed``; ``False`` means the denial is certain.
+
+    Example:
+        >>> could_allow(Request("arn:aws:iam::111122223333:user/bob", "s3:GetObject", "*"),
+        ...     PolicySet())
+        False
+    """
+    return _evaluate(request, policies, upper=True).allowed
+
+
+def _hopeful_hit(hit: Hit) -> Hit:
+    """An unknown statement read as an Allow that matches (for `upper_bound`).
+
+    An unknown in its Principal may name the caller in any form: it counts as the form
+    that grants the most, the session ARN (see `_direct_grant`).
+    """
+    if any(problem.element == "Principal" for problem in hit.unknown):
+        return Hit(hit.statement, hit.status, "session", hit.failures, hit.unknown)
+    return hit
+
+
+def _evaluate(request: Request, policies: PolicySet, *, upper: bool) -> Decision:
+    """`evaluate` (``upper=False``) or `upper_bound` (``upper=True``): one code path."""
     compiled = policies.compiled()
     caller = parse_caller(request.principal)
     context = normalize_context(request.context)
@@ -251,6 +315,16 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
         layer_allows: list[Hit] = []
         allows.append(layer_allows)
         for hit in layer:
+            if upper and hit.status == UNKNOWN:
+                # The upper bound: an unknown Allow (or a statement of unknown effect, which
+                # may be an Allow) matches, and an unknown Deny does not apply.
+                unevaluable.extend(hit.unknown)
+                if hit.statement.effect == "Allow" or hit.statement.ref.effect not in (
+                    "Allow",
+                    "Deny",
+                ):
+                    layer_allows.append(_hopeful_hit(hit))
+                continue
             if hit.statement.effect != "Deny":
                 if hit.status == MATCH:
                     layer_allows.append(hit)
@@ -290,7 +364,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     if denies:
         return Decision("ExplicitDeny", tuple(denies + unevaluable_denies), tuple(unevaluable))
 
-    collector = _Collector(request, trust_action)
+    collector = _Collector(request, trust_action, upper)
     reasons: list[Reason] = []
     granted_by: list[Hit] = []
     blocked = False
@@ -460,6 +534,9 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
         )
         unevaluable.append(root)
         reasons.append(Reason("unevaluable", root.describe(), unevaluable=root))
+        if upper:
+            # Its full access may well grant it.
+            return Decision("Allowed", (reasons[-1],), tuple(unevaluable))
     if blocked or not granted:
         if unevaluable_denies:
             reasons.extend(unevaluable_denies)

@@ -37,9 +37,10 @@ class Explanation:
         allowed: whether the request would succeed. Required.
         outcome: the evaluator's outcome (``Allowed``, ``ExplicitDeny``,
             ``ImplicitDeny``), ``Refused`` when the policies allow it but STS refuses
-            the request (a session duration above the limit), or ``Unknown`` when a
-            policy that decides it is not available offline (a boundary or a KMS key
-            policy outside the app): never allowed, shown as ``UNDECIDED``. Required.
+            the request (a session duration above the limit), or ``Unknown`` when what
+            decides it cannot be known offline (a policy that cannot be read or is not in
+            the app, a value known only at deployment inside a statement): never allowed,
+            shown as ``UNDECIDED``. Required.
         mode: ``"assume"`` (assuming the role) or ``"call"`` (a call made with it).
             Required.
         role: the role's construct path. Required.
@@ -119,8 +120,8 @@ class Explanation:
         verb = "can" if self.allowed else "cannot"
         head = "ALLOWED" if self.allowed else "DENIED"
         if self.outcome == "Unknown":
-            # Never allowed, but not known to be denied either: a policy that decides it is
-            # not available offline (the causes say which).
+            # Never allowed, but not known to be denied either: a policy or a value that
+            # decides it cannot be known offline (the causes say which).
             verb, head = "cannot be shown to", "UNDECIDED"
         if self.mode == "assume":
             first = f"{self.principal} {verb} assume {self.role} ({self.role_arn})"

@@ -44,10 +44,12 @@ from cdk_iam_roles.analysis.explain._unread import (
     Unread,
     boundary_cut,
     boundary_unread,
+    hope,
     most_permissive,
     permissive_boundary,
     permissive_identity,
     unread_causes,
+    unresolved_causes,
 )
 from cdk_iam_roles.analysis.explain._words import _describe, _failures, _Labels
 from cdk_iam_roles.cfn import Unknown
@@ -139,10 +141,17 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
         trust_name = f"the trust policy of {role.path}"
         unread.insert(0, Unread("trust", trust_name, role.trust_unreadable))
         hopeful_trust = most_permissive(role.trust, "trust")
-    hopeful = (
-        evaluate(request, PolicySet(hopeful_identity, hopeful_trust, hopeful_boundary))
-        if unread and not decision.allowed
-        else None
+    # A unique ID in the trust stands for a principal that was deleted: it names no caller.
+    unique = _trust_unique_ids(role.trust)
+    if unique:
+        hopeful_trust = _without_unique_ids(hopeful_trust, unique)
+    # One hopeful computation covers both what could not be read (at its most permissive)
+    # and the values of readable statements known only at deployment (the upper bound).
+    hopeful = hope(
+        request,
+        decision,
+        PolicySet(hopeful_identity, hopeful_trust, hopeful_boundary),
+        unread,
     )
     duration_causes = _duration_causes(role, caller, chained)
     root_causes = _root_causes(who)
@@ -193,33 +202,22 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
     causes.extend(_condition_causes(failures, who, app))
     if (caller.mfa or caller.mfa_age is not None) and who.kind in ("web", "saml"):
         notes.append("--mfa has no effect: OIDC and SAML federation carry no MFA context")
+    deleted = _deleted_principal_causes(unique)
     if undecided:
-        causes.extend(unread_causes(unread, f"whether {who.principal} can assume {role.path}"))
+        decides = f"whether {who.principal} can assume {role.path}"
+        causes.extend(unread_causes(unread, decides))
+        causes.extend(deleted)
+        multivalued, details = _multivalued_causes(decision)
+        causes.extend(multivalued)
+        explained = [*unique, *details]
+        causes.extend(unresolved_causes(hopeful, labels, decides, explained=explained))
     elif not decision.allowed:
         owner = caller_role.path if caller_role is not None else "the caller"
         policies_read = _Policies(identity, role.trust, labels, context)
         causes.extend(_deny_causes(decision, owner, "trust policy", role.path, policies_read))
-        cut = boundary_cut(decision, hopeful)
+        cut = boundary_cut(decision, hopeful.decision if hopeful is not None else None)
         causes.extend(_deny_causes(cut, owner, "trust policy", role.path, policies_read))
-        unique = _trust_unique_ids(role.trust)
-        if unique:
-            # IAM stores a trusted role or user as its unique ID; once that principal is
-            # deleted the trust shows the ID, and a principal recreated with the same name
-            # is trusted only after the trust is edited to name its ARN again (IAM turns the
-            # ARN into the new ID when it saves the policy).
-            # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles
-            causes.append(
-                Cause(
-                    "trust-names-deleted-principal",
-                    f"the trust policy names {', '.join(unique)}: a unique principal ID "
-                    "instead of an ARN. IAM shows this when the role or user it named was "
-                    "deleted; one recreated with the same name has a new ID and is not trusted",
-                    f"Put the ARN of the principal to trust back into the trust policy in place "
-                    f"of {', '.join(unique)} (e.g. trusted_principals=['arn:aws:iam::ACCOUNT:"
-                    "role/NAME']) and deploy that change; IAM stores it as the new principal's "
-                    "ID. Redeploying an unchanged template does not update the role.",
-                )
-            )
+        causes.extend(deleted)
         multivalued, details = _multivalued_causes(decision)
         causes.extend(multivalued)
         causes.extend(_unevaluable_causes(decision, labels, explained=[*unique, *details]))
@@ -274,6 +272,66 @@ def explain_assume(app: App, role: RoleInfo, caller: Caller) -> Explanation:
         decision=decision,
         assumed=tuple(assumed),
     )
+
+
+def _without_unique_ids(trust: Mapping[str, Any] | None, unique: list[str]) -> Mapping[str, Any]:
+    """The trust with its unique principal IDs naming no one, for the hopeful reading.
+
+    IAM shows a unique ID in a trust once the role or user it named is deleted ("the
+    relationship is broken"; one recreated with the same name has another ID), so the ID
+    names no caller; the evaluator cannot read it (it is no ARN), and its upper bound would
+    take it to name anyone. A statement left with no
+    principal matches no action, so the statements keep their positions.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles
+    """
+    if trust is None:
+        return {"Version": "2012-10-17", "Statement": []}
+    statements = trust.get("Statement")
+    kept: list[Any] = []
+    for statement in statements if isinstance(statements, list) else [statements]:
+        principal = statement.get("Principal") if isinstance(statement, Mapping) else None
+        if not isinstance(statement, Mapping) or not isinstance(principal, Mapping):
+            kept.append(statement)
+            continue
+        values = principal.get("AWS")
+        listed = values if isinstance(values, list) else [values]
+        if not any(v in unique for v in listed):
+            kept.append(statement)
+            continue
+        rest = {**principal, "AWS": [v for v in listed if v not in unique]}
+        if not rest["AWS"]:
+            del rest["AWS"]
+        kept.append(
+            {**statement, "Principal": rest}
+            if rest
+            else {"Effect": statement.get("Effect"), "NotAction": "*", "Principal": "*"}
+        )
+    return {**trust, "Statement": kept}
+
+
+def _deleted_principal_causes(unique: list[str]) -> list[Cause]:
+    """``trust-names-deleted-principal`` for the unique IDs the trust names.
+
+    IAM stores a trusted role or user as its unique ID; once that principal is deleted the
+    trust shows the ID, and a principal recreated with the same name is trusted only after
+    the trust is edited to name its ARN again (IAM turns the ARN into the new ID when it
+    saves the policy).
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles
+    """
+    if not unique:
+        return []
+    named = ", ".join(unique)
+    cause = Cause(
+        "trust-names-deleted-principal",
+        f"the trust policy names {named}: a unique principal ID instead of an ARN. IAM shows "
+        "this when the role or user it named was deleted; one recreated with the same name "
+        "has a new ID and is not trusted",
+        f"Put the ARN of the principal to trust back into the trust policy in place of "
+        f"{named} (e.g. trusted_principals=['arn:aws:iam::ACCOUNT:role/NAME']) and deploy "
+        "that change; IAM stores it as the new principal's ID. Redeploying an unchanged "
+        "template does not update the role.",
+    )
+    return [cause]
 
 
 def _root_causes(who: _Resolved) -> list[Cause]:

@@ -33,13 +33,16 @@ from cdk_iam_roles.analysis.explain._causes import (
 from cdk_iam_roles.analysis.explain._findings import _rule_notes
 from cdk_iam_roles.analysis.explain._request import Caller, _complete_request, _context, _Resolved
 from cdk_iam_roles.analysis.explain._unread import (
+    Hopeful,
     Unread,
     boundary_cut,
     boundary_unread,
+    hope,
     most_permissive,
     permissive_boundary,
     permissive_identity,
     unread_causes,
+    unresolved_causes,
 )
 from cdk_iam_roles.analysis.explain._words import _describe, _failures, _Labels
 from cdk_iam_roles.errors import InputError
@@ -110,15 +113,17 @@ def _hopeful(
     target: ResourcePolicy | None,
     trust_target: RoleInfo | None,
     key_outside: bool,
-) -> tuple[Decision | None, list[Unread]]:
-    """A denial decided again with what could not be read at its most permissive.
+) -> tuple[Hopeful | None, list[Unread]]:
+    """A denial decided again with everything unknown read in the request's favour.
 
-    ``None`` when nothing unread takes part (or the request is allowed): the denial is
-    certain. When the decision it returns allows the request, the answer is undecided.
+    ``None`` when the request is allowed (or a KMS key policy outside the app and an
+    unknown account leave nothing to stand in). When the decision it returns allows the
+    request, the answer is undecided.
 
-    Each unread policy is taken at its most permissive (see `_unread`); a KMS key policy
-    outside the app as the default one that lets the account's IAM policies decide (a key
-    policy naming the role itself is the case `key-policy-unknown` covers).
+    Each unread policy is taken at its most permissive and each unknown value of a read
+    statement by the evaluator's upper bound (see `_unread`); a KMS key policy outside the
+    app as the default one that lets the account's IAM policies decide (a key policy
+    naming the role itself is the case `key-policy-unknown` covers).
     """
     owner = f"of {role.path}"
     identity, unread = permissive_identity(role.identity_policies, role.unavailable_policies, owner)
@@ -145,10 +150,8 @@ def _hopeful(
                 {"Effect": "Allow", "Principal": {"AWS": root}, "Action": "*", "Resource": "*"}
             ],
         }
-    if decision.allowed or not unread:
-        return None, unread
     hopeful = PolicySet(identity, resource, permissive_boundary(role.boundary))
-    return evaluate(request, hopeful), unread
+    return hope(request, decision, hopeful, unread), unread
 
 
 def explain_call(
@@ -262,7 +265,11 @@ def explain_call(
     causes.extend(_condition_causes(_failures(judged), who, app))
     allowed = decision.allowed
     if undecided:
-        causes.extend(unread_causes(unread, f"whether {role.path} can call {action} on {arn}"))
+        decides = f"whether {role.path} can call {action} on {arn}"
+        causes.extend(unread_causes(unread, decides))
+        multivalued, details = _multivalued_causes(judged)
+        causes.extend(multivalued)
+        causes.extend(unresolved_causes(hopeful, labels, decides, explained=details))
     if key_decides or (undecided and key_outside):
         causes.append(_key_policy_unknown(arn, role.account))
     elif key_outside and decision.outcome == "ImplicitDeny":
@@ -275,11 +282,18 @@ def explain_call(
         policies_read = _Policies(identity, resource_doc, labels, context)
         causes.extend(_deny_causes(judged, role.path, kind, where, policies_read))
         causes.extend(
-            _deny_causes(boundary_cut(judged, hopeful), role.path, kind, where, policies_read)
+            _deny_causes(
+                boundary_cut(judged, hopeful.decision if hopeful is not None else None),
+                role.path,
+                kind,
+                where,
+                policies_read,
+            )
         )
         multivalued, details = _multivalued_causes(judged)
         causes.extend(multivalued)
-        causes.extend(_unevaluable_causes(judged, labels, explained=details))
+        certain = hopeful is not None
+        causes.extend(_unevaluable_causes(judged, labels, explained=details, certain=certain))
         if not causes:
             causes.append(
                 Cause(

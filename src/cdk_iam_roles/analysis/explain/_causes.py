@@ -480,9 +480,13 @@ def _multivalued_causes(decision: Decision) -> tuple[list[Cause], list[str]]:
 
 
 def _unevaluable_causes(
-    decision: Decision, labels: _Labels, explained: Sequence[str] = ()
+    decision: Decision, labels: _Labels, explained: Sequence[str] = (), certain: bool = True
 ) -> list[Cause]:
-    """``unresolved-value`` for what could not be evaluated and no other cause explains."""
+    """``unresolved-value`` for what could not be evaluated and no other cause explains.
+
+    For a denial: ``certain`` when read in the request's favour it is still refused (an
+    undecided answer names its unknown values with `_unread.unresolved_causes`).
+    """
     problems = [
         u for u in decision.unevaluable if not any(value in u.detail for value in explained)
     ]
@@ -506,8 +510,13 @@ def _unevaluable_causes(
     return [
         Cause(
             "unresolved-value",
-            "part of a policy cannot be evaluated offline (an Allow there grants nothing, a "
-            f"Deny there is taken to deny): {details}",
+            "part of a policy cannot be evaluated offline"
+            + (
+                ", but the answer holds whatever it turns out to be"
+                if certain
+                else " (an Allow there grants nothing, a Deny there is taken to deny)"
+            )
+            + f": {details}",
             " ".join(fixes),
         )
     ]

@@ -1,23 +1,32 @@
-"""What could not be read: the policies of a request unknown offline, absent or malformed.
+"""What could not be read or known: policies unknown offline, absent or malformed, and
+values inside readable statements known only at deployment.
 
 A policy the app holds but cannot read (a parameter, an import, a malformed document)
-reaches the evaluator as statements it never takes to allow, so that an answer is never
-Allowed by accident. That must not make the answer a confident denial either: when the
-request is denied, it is evaluated once more with each unread policy at its most
-permissive (its well-formed statements kept, so a certain Deny still applies, plus an
-Allow of everything). If that allows the request, the answer depends on what could not be
-read: it is undecided (outcome ``Unknown``), and the causes here say which policy and why.
+reaches the evaluator as statements it never takes to allow, and so does a statement of a
+readable policy whose match depends on a value known only at deployment (``Principal:
+{AWS: !ImportValue …}``, a condition value that is a parameter, ``${AWS::AccountId}`` in an
+environment-agnostic stack, a generated name against a narrower pattern): an answer is
+never Allowed by accident. That must not make the answer a confident denial either: when
+the request is denied, it is decided once more (`hope`), with each unread policy at its
+most permissive (its well-formed statements kept, so a certain Deny still applies, plus an
+Allow of everything) and by the evaluator's upper bound, which reads every unknown
+statement in the request's favour (an unknown Allow matches, an unknown Deny does not
+apply). If that allows the request, the answer depends on what could not be known: it is
+undecided (outcome ``Unknown``), and the causes here say which policy or value and why.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from cdk_iam_roles.analysis import Decision
+from cdk_iam_roles.analysis import Decision, PolicySet, Request, evaluate
+from cdk_iam_roles.analysis._evaluator import upper_bound
 from cdk_iam_roles.analysis.assembly import AttachedPolicy, UnavailablePolicy
 from cdk_iam_roles.analysis.explain._answer import Cause
+from cdk_iam_roles.analysis.explain._words import _Labels
 from cdk_iam_roles.documents import DocumentKind, document_problems
 
 # Why a policy is unread: in the app but unreadable, or outside the app altogether.
@@ -205,3 +214,121 @@ def _trust_fix(why: str) -> str:
         "so it can be checked offline; to check a deployed role, read its trust with "
         "aws iam get-role and explain a template that holds it."
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Hopeful:
+    """A denial decided again with everything unknown read in the request's favour.
+
+    Args:
+        decision: the upper bound's decision (see `hope`). Required.
+        values_decide: the values inside readable statements that cannot be known
+            offline take part: without reading them in the request's favour (the unread
+            policies alone at their most permissive) it is still denied. Required.
+    """
+
+    decision: Decision
+    values_decide: bool
+
+    @property
+    def allowed(self) -> bool:
+        """Whether the request could be allowed: if so, the answer is undecided."""
+        return self.decision.allowed
+
+
+def hope(
+    request: Request, decision: Decision, hopeful: PolicySet, unread: Sequence[Unread]
+) -> Hopeful | None:
+    """``None`` when ``decision`` allows; else the denial decided with all unknowns hopeful.
+
+    ``hopeful`` holds each unread policy at its most permissive (`most_permissive`); the
+    evaluator's upper bound reads, on top of that, every statement whose match is unknown
+    in the request's favour. One computation covers both.
+
+    Args:
+        request: the request. Required.
+        decision: the evaluator's decision on the policies as read. Required.
+        hopeful: the same policies, each unread one at its most permissive. Required.
+        unread: the policies that could not be read. Required.
+    """
+    if decision.allowed:
+        return None
+    bound = upper_bound(request, hopeful)
+    if not bound.allowed or not bound.unevaluable:
+        return Hopeful(bound, values_decide=False)
+    # Only when policies are unread too: are the unknown values needed for it to allow?
+    return Hopeful(bound, values_decide=not unread or not evaluate(request, hopeful).allowed)
+
+
+# The pseudo parameters an environment-agnostic stack leaves unknown, and the placeholder
+# of an unknown account.
+_ENVIRONMENT = re.compile(r"AWS::(?:AccountId|Region|Partition|URLSuffix)|\{unknown-account")
+_PARAMETER = re.compile(r"parameter ([A-Za-z0-9]+)")
+
+
+def unresolved_causes(
+    hopeful: Hopeful | None, labels: _Labels, decides: str, explained: Sequence[str] = ()
+) -> list[Cause]:
+    """``unresolved-value`` for an undecided answer: the unknown values that could allow it.
+
+    Each value is named with the statement and element it sits in, and the fix says how
+    to make it known: a concrete environment (or ``--account``/``--region``) for the
+    account and region of an environment-agnostic stack, the value itself instead of an
+    import or a parameter, an explicit name for a generated one.
+
+    Args:
+        hopeful: the result of `hope`. Required.
+        labels: names the policies of the request. Required.
+        decides: what the values decide, in words (``whether arn:… can assume Ops/R``).
+            Required.
+        explained: details another cause already explains (a multivalued key). Default:
+            none.
+    """
+    if hopeful is None or not hopeful.allowed or not hopeful.values_decide:
+        return []
+    problems = [
+        u for u in hopeful.decision.unevaluable if not any(value in u.detail for value in explained)
+    ]
+    if not problems:
+        return []
+    details = list(dict.fromkeys(labels.problem(u) for u in problems))
+    text = " ".join(u.detail for u in problems)
+    fixes: list[str] = []
+    if _ENVIRONMENT.search(text):
+        fixes.append(
+            "Give the stack a concrete environment (env=cdk.Environment(account=…, "
+            "region=…)), or pass --account and --region (account=/region= in "
+            "cdk_iam_roles.testing) for a template without one."
+        )
+    if "Fn::ImportValue" in text:
+        fixes.append(
+            "Write the imported value itself (the ARN or account ID, as a literal) in place "
+            "of Fn::ImportValue (Fn.import_value, a reference to another stack): an export is "
+            "known only once the other stack is deployed."
+        )
+    parameters = list(dict.fromkeys(_PARAMETER.findall(text)))
+    if parameters:
+        fixes.append(
+            f"Write the value itself in place of the parameter {', '.join(parameters)} (a "
+            "CfnParameter is known only at deployment)."
+        )
+    if "placeholder" in text:
+        fixes.append(
+            "Give the resource an explicit name (role_name, bucket_name …) so that the "
+            "policy's pattern can be checked, or write the pattern as `*` or as a reference "
+            "to the resource itself."
+        )
+    if not fixes:
+        fixes.append(
+            "Write the policy with values known before deployment (not template conditions "
+            "or attributes of other resources), or simulate the request value it compares "
+            "(--context KEY=VALUE)."
+        )
+    return [
+        Cause(
+            "unresolved-value",
+            f"part of a policy cannot be evaluated offline and could decide {decides}: "
+            f"{'; '.join(details)}; read in the request's favour it would allow it, " + _UNDECIDED,
+            " ".join(fixes),
+        )
+    ]
