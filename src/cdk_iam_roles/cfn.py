@@ -29,6 +29,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -62,23 +63,34 @@ __all__ = [
 class Unknown:
     """A value that cannot be known before deployment (a parameter, an import, a condition).
 
+    Two unknowns are equal only when they stand for the same expression: a reason that
+    does not name its whole expression ("Fn::Sub over parameter B" for two different
+    texts) is completed by ``expression``, which :class:`Resolver` sets.
+
     Args:
         reason: what made it unknown, in words (shown in findings).
+        expression: the expression it stands for, as canonical JSON, when ``reason`` does
+            not say it all (default ``None``).
     """
 
-    __slots__ = ("reason",)
+    __slots__ = ("expression", "reason")
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, expression: str | None = None) -> None:
         self.reason = reason
+        self.expression = expression
 
     def __repr__(self) -> str:
         return f"<unknown: {self.reason}>"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Unknown) and other.reason == self.reason
+        return (
+            isinstance(other, Unknown)
+            and other.reason == self.reason
+            and other.expression == self.expression
+        )
 
     def __hash__(self) -> int:
-        return hash(("Unknown", self.reason))
+        return hash(("Unknown", self.reason, self.expression))
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,11 +265,25 @@ class Resolver:
             if len(value) == 1:
                 (key, arg) = next(iter(value.items()))
                 if key in _INTRINSICS:
-                    return self._intrinsic(key, arg)
+                    return self._identified(key, arg, self._intrinsic(key, arg))
             return {k: self.resolve(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.resolve(v) for v in value]
         return value
+
+    def _identified(self, key: str, arg: Any, result: Any) -> Any:
+        """An unknown whose reason does not name its whole expression, completed by it and
+        by what else decides its value (the environment, the mapping it reads)."""
+        if type(result) is not Unknown or result.expression or key in ("Ref", "Fn::GetAtt"):
+            return result
+        table = arg[0] if key == "Fn::FindInMap" and isinstance(arg, list) and arg else None
+        used = self.mappings.get(table) if isinstance(table, str) else None
+        parts = [{key: arg}, self.account, self.region, dict(self.parameters), used]
+        try:
+            text = json.dumps(parts, sort_keys=True, default=repr)
+        except (TypeError, ValueError):  # a key that is not text (YAML allows it)
+            text = repr(parts)
+        return Unknown(result.reason, text)
 
     def _intrinsic(self, key: str, arg: Any) -> Any:
         if key == "Ref" and isinstance(arg, str):

@@ -24,13 +24,17 @@ Example:
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
 from cdk_iam_roles.analysis.assembly import RoleInfo
-from cdk_iam_roles.analysis.symbolic._questions import compare_trust
+from cdk_iam_roles.analysis.symbolic._callers import FRESH_ACCOUNT
+from cdk_iam_roles.analysis.symbolic._questions import trust_verdict
 from cdk_iam_roles.analysis.symbolic._verdict import Witness
+from cdk_iam_roles.cfn import Resolver, Unknown
 
 AccessName: TypeAlias = Literal["external", "internal", "unknown"]
 
@@ -163,19 +167,28 @@ def external_access(
         'internal'
     """
     accounts = list(trusted_accounts)
-    if role.account and role.account.isdigit():
-        accounts.append(role.account)
-    zone = zone_policy(accounts, trusted_orgs)
     federated = federated_identities(role.trust)
     if role.trust is None:
         return RoleAccess(role, "unknown", "the trust policy cannot be read", None, federated)
-    verdict = compare_trust(
+    trust, account = role.trust, role.account
+    if not (account and account.isdigit()):
+        # AWS::AccountId is the account the stack is deployed in, whatever it is: the
+        # role's own account, which is inside the zone. A stand-in that no policy and no
+        # trusted account names takes its place.
+        # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
+        account = own_account_stand_in(trust, accounts)
+        trust = with_own_account(trust, account)
+    accounts.append(account)
+    zone = zone_policy(accounts, trusted_orgs)
+    verdict = trust_verdict(
         zone,
-        role.trust,
+        trust,
         role_arn=role.arn,
-        account=role.account,
+        account=account,
         partition=role.partition,
         services=False,
+        labels=("the zone of trust", "the trust policy"),
+        undecided="a caller outside the zone of trust may be able to assume it",
     )
     if verdict.verdict == "new-access":
         return RoleAccess(role, "external", verdict.reason, verdict.witness, federated)
@@ -188,3 +201,52 @@ def external_access(
             federated,
         )
     return RoleAccess(role, "unknown", verdict.reason, None, federated)
+
+
+def own_account_stand_in(trust: Mapping[str, Any], trusted: Iterable[str]) -> str:
+    """A 12-digit account ID that neither the trust policy nor the zone names.
+
+    Example:
+        >>> own_account_stand_in({"Statement": []}, ["000000000000"])
+        '000000000001'
+    """
+    taken = {*re.findall(r"\d{12}", repr(trust)), *trusted, FRESH_ACCOUNT}
+    number = 0
+    while f"{number:012d}" in taken:
+        number += 1
+    return f"{number:012d}"
+
+
+def with_own_account(value: Any, account: str) -> Any:
+    """``value`` with each unknown that only ``AWS::AccountId`` kept unknown resolved in
+    ``account`` (``!Ref AWS::AccountId``, ``!Sub arn:aws:iam::${AWS::AccountId}:root``).
+
+    Example:
+        >>> with_own_account({"AWS": [Unknown("AWS::AccountId")]}, "000000000000")
+        {'AWS': ['000000000000']}
+    """
+    if isinstance(value, Unknown):
+        return _resolved_in(value, account)
+    if isinstance(value, Mapping):
+        return {k: with_own_account(v, account) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_own_account(v, account) for v in value]
+    return value
+
+
+def _resolved_in(value: Unknown, account: str) -> Any:
+    if value.reason == "AWS::AccountId" and value.expression is None:
+        return account
+    if "AWS::AccountId" not in value.reason or not value.expression:
+        return value
+    try:
+        expression, _, region, parameters, table = json.loads(value.expression)
+    except (ValueError, TypeError):
+        return value
+    if not isinstance(expression, dict) or not isinstance(parameters, dict):
+        return value
+    resolver = Resolver(account=account, region=region, parameters=parameters)
+    if isinstance(table, dict) and expression.get("Fn::FindInMap"):
+        resolver.mappings = {str(expression["Fn::FindInMap"][0]): table}
+    resolved = resolver.resolve(expression)
+    return resolved if isinstance(resolved, str) else value

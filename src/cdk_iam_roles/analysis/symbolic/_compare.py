@@ -14,6 +14,7 @@ Two questions share one machinery (:class:`Question`):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,7 @@ from cdk_iam_roles.analysis.symbolic._engine import (
     Found,
     Stmt,
     Unmodelled,
+    atom_of,
     clauses_hold,
     dedupe,
     mask_of,
@@ -35,6 +37,7 @@ from cdk_iam_roles.analysis.symbolic._engine import (
     search,
 )
 from cdk_iam_roles.analysis.symbolic._keys import KeyValue, NotModelled, key_values
+from cdk_iam_roles.analysis.symbolic._unresolved import atom_words
 from cdk_iam_roles.analysis.symbolic._verdict import Verdict, Witness
 from cdk_iam_roles.defaults import TRUST_ACTIONS
 
@@ -77,6 +80,7 @@ class Question:
     problems: list[str] = field(default_factory=list)
     words: Callable[[Witness], str] | None = None
     spelling: dict[str, str] = field(default_factory=dict)
+    undecided: str = "HEAD may allow more"
 
 
 def _bits(statements: Sequence[Stmt], test: Callable[[Stmt], bool]) -> int:
@@ -152,7 +156,9 @@ def _key_dimensions(q: Question, classes: set[str]) -> tuple[list[Dimension], li
                 lambda n, s, v=value, k=key: clauses_hold(tables[n].get(k, []), {k: v}),  # type: ignore[misc]
             )
             if mask is None:
-                q.problems.append(f"a clause on {clauses[0].key} cannot be decided for {value!r}")
+                q.problems.append(
+                    f"a clause on {clauses[0].key} cannot be decided for {_shown(value)}"
+                )
                 continue
             options.append((value, mask))
         absent = [(v, m) for v, m in options if v is None]
@@ -161,6 +167,14 @@ def _key_dimensions(q: Question, classes: set[str]) -> tuple[list[Dimension], li
             per_class[cls] = dedupe(options if class_allows_key(cls, key) else absent)
         dims.append(Dimension(f"key:{key}", per_class))
     return dims, derived_used
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "no value"
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
 
 
 def _atom_dimensions(q: Question) -> list[Dimension]:
@@ -284,7 +298,7 @@ def _realize_variable(
     """Give the keys of a clause with policy variables values that make it ``wanted``."""
     for statement in q.statements:
         for clause in statement.dynamic:
-            if f"variable:{clause.operator}:{clause.key}={list(clause.values)}" != atom:
+            if atom_of(clause) != atom:
                 continue
             lower = {k.lower(): v for k, v in context.items()}
             holds, _ = clause.evaluate(lower)
@@ -315,12 +329,18 @@ def _default_realizable(atom: str) -> tuple[bool, ...]:
 
 def _atom_words(atom: str) -> str:
     if atom.startswith("unresolved:"):
-        return "depends on a value known only at deployment: " + atom.split(":", 3)[3]
+        return atom_words(atom) + ", known only at deployment"
+    if atom.startswith("variable:"):
+        operator, key, values = json.loads(atom.removeprefix("variable:"))
+        return (
+            f"the condition key {key} ({operator}) holds a policy variable "
+            f"({', '.join(map(str, values))}) whose value the request cannot be given"
+        )
     if atom.startswith("managed:"):
-        arn = atom.removeprefix("managed:").rsplit(":", 1)[0]
+        arn = json.loads(atom.removeprefix("managed:"))[0]
         return f"depends on the content of {arn}, which is not available offline"
     if atom.startswith("boundary:"):
-        arn = atom.removeprefix("boundary:").rsplit(":", 1)[0]
+        arn = json.loads(atom.removeprefix("boundary:"))[0]
         return f"depends on the permissions boundary {arn}, whose content is not available offline"
     if atom.startswith("resource-variable:"):
         return "depends on a policy variable in a Resource element"
@@ -404,4 +424,4 @@ def _confirm(found: list[Found], q: Question, derived: list[str]) -> Verdict:
             f"{request.principal} {request.action} {request.resource} {dict(request.context)}"
         )
     unique = list(dict.fromkeys(reasons))
-    return Verdict("unknown", "HEAD may allow more, but " + "; ".join(unique[:2]))
+    return Verdict("unknown", f"{q.undecided}, but " + "; ".join(unique[:2]))
