@@ -39,6 +39,7 @@ from cdk_iam_roles.analysis.symbolic._engine import (
 from cdk_iam_roles.analysis.symbolic._keys import KeyValue, NotModelled, key_values
 from cdk_iam_roles.analysis.symbolic._unresolved import atom_words
 from cdk_iam_roles.analysis.symbolic._verdict import Verdict, Witness
+from cdk_iam_roles.analysis.symbolic._witness import EXAMPLE_ACCOUNT, known, whole
 from cdk_iam_roles.defaults import TRUST_ACTIONS
 
 MAX_WITNESS_TRIES = 25
@@ -349,6 +350,50 @@ def _atom_words(atom: str) -> str:
     return f"depends on {atom}"
 
 
+def _witness(request: Request) -> Witness:
+    return Witness(
+        request.principal,
+        request.action,
+        request.resource,
+        dict(request.context),
+        request.resource_account,
+    )
+
+
+def _receivable(request: Request, q: Question) -> list[Request]:
+    """The request found, made into requests AWS could receive (see :mod:`._witness`):
+    trust requests are (an assume action on the role); a permissions request takes a
+    listed action of its class and a resource of a type that action takes."""
+    if q.mode != "permissions":
+        return [request]
+    actions = [request.action] if known(request.action) else _same_class(q, request.action)
+    caller = q.callers[0]
+    partition = caller.principal.split(":")[1] if caller.principal.count(":") > 2 else "aws"
+    others = [resource for resource, _ in q.resources]
+    # A field the policies leave open takes the caller's own account, or when the stack
+    # does not say which, the example account of AWS's documentation.
+    account = caller.account if caller.account and caller.account.isdigit() else EXAMPLE_ACCOUNT
+    built: list[Request] = []
+    for action in actions[:3]:
+        for resource in whole(action, request.resource, others, partition, account, None):
+            built.append(
+                Request(
+                    request.principal, action, resource, request.resource_account, request.context
+                )
+            )
+    return built
+
+
+def _same_class(q: Question, action: str) -> list[str]:
+    """Listed actions that every statement treats as it treats ``action``."""
+
+    def mask(name: str) -> int | None:
+        return mask_of(q.statements, lambda n, s: _action_part(s, name.lower()))
+
+    wanted = mask(action)
+    return [a for a in q.actions.get("*", []) if known(a) and mask(a) == wanted]
+
+
 def solve(q: Question) -> Verdict:
     """Prove that B allows nothing A denies, or find a witness, or say why neither.
 
@@ -408,20 +453,28 @@ def _confirm(found: list[Found], q: Question, derived: list[str]) -> Verdict:
         if isinstance(built, str):
             reasons.append(built)
             continue
-        request, atoms = built
-        if q.check("B", request, atoms) and not q.check("A", request, atoms):
-            witness = Witness(
-                request.principal,
-                request.action,
-                request.resource,
-                dict(request.context),
-                request.resource_account,
+        found_request, atoms = built
+        requests = _receivable(found_request, q)
+        if not requests:
+            reasons.append(
+                "only in requests AWS never receives "
+                f"({found_request.action} on {found_request.resource})"
             )
-            words = q.words(witness) if q.words else witness.describe()
-            return Verdict("new-access", words, witness)
-        reasons.append(
-            "the symbolic engine and the evaluator disagree on "
-            f"{request.principal} {request.action} {request.resource} {dict(request.context)}"
-        )
+            continue
+        for request in requests:
+            if q.check("B", request, atoms) and not q.check("A", request, atoms):
+                witness = _witness(request)
+                words = q.words(witness) if q.words else witness.describe()
+                return Verdict("new-access", words, witness)
+        if requests == [found_request]:
+            reasons.append(
+                "the symbolic engine and the evaluator disagree on "
+                + _witness(found_request).describe()
+            )
+        else:
+            reasons.append(
+                "no request AWS could receive shows it "
+                f"({found_request.action} on {found_request.resource} in the policies' terms)"
+            )
     unique = list(dict.fromkeys(reasons))
     return Verdict("unknown", f"{q.undecided}, but " + "; ".join(unique[:2]))
