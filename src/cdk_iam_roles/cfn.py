@@ -57,6 +57,7 @@ __all__ = [
     "load_template",
     "partition_of_region",
     "read_assembly",
+    "text_identity",
 ]
 
 
@@ -276,6 +277,10 @@ class Resolver:
         by what else decides its value (the environment, the mapping it reads)."""
         if type(result) is not Unknown or result.expression or key in ("Ref", "Fn::GetAtt"):
             return result
+        if key in ("Fn::Sub", "Fn::Join") and self._holes is None:
+            found = self.resolve_text({key: arg})
+            if found is not None:  # the text as resolved here, each unknown part in place
+                return Unknown(result.reason, text_identity(*found))
         table = arg[0] if key == "Fn::FindInMap" and isinstance(arg, list) and arg else None
         used = self.mappings.get(table) if isinstance(table, str) else None
         parts = [{key: arg}, self.account, self.region, dict(self.parameters), used]
@@ -438,6 +443,18 @@ def hole_marker(index: int) -> str:
 
 
 HOLE = re.compile("\ue000(\\d+)\ue001")
+
+
+def text_identity(text: str, holes: list[Hole]) -> str:
+    """A text with holes (:meth:`Resolver.resolve_text`), each written as the value it
+    stands for: the identity of an unknown text, the same for the object form of an
+    ``Fn::Sub`` and for the same ``Fn::Sub`` inside a policy written as JSON text."""
+
+    def value(match: re.Match[str]) -> str:
+        held = holes[int(match.group(1))].value
+        return f"<{type(held).__name__} {held!r} {getattr(held, 'expression', None)}>"
+
+    return HOLE.sub(value, text)
 
 
 def _unknown_over(function: str, parts: list[Any]) -> Unknown:

@@ -47,7 +47,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from cdk_iam_roles.cfn import HOLE, Hole, Resolver, ResourceRef, Unknown
+from cdk_iam_roles.cfn import HOLE, Hole, Resolver, ResourceRef, Unknown, text_identity
 from cdk_iam_roles.cfn_files import DuplicateKeyError, json_object
 from cdk_iam_roles.cfn_yaml import Unquoted, unquoted_values
 
@@ -351,7 +351,8 @@ def _read_text(value: Any, resolver: Resolver) -> Mapping[str, Any] | Unknown | 
         if holes:
             reasons = ", ".join(h.description for h in holes)
             return Unknown(
-                f"JSON text built from values unknown offline ({reasons})", _identity(text, holes)
+                f"JSON text built from values unknown offline ({reasons})",
+                text_identity(text, holes),
             )
         return f"the JSON text is not valid JSON ({error})"
     if holes:
@@ -382,26 +383,15 @@ def _fill_holes(value: Any, holes: list[Hole]) -> Any:
             return found[0].value
         via = next((h.via for h in found if h.via), "Fn::Join")
         reason = f"{via} over " + ", ".join(h.description for h in found)
-        return Unknown(reason, _identity(value, holes))
+        return Unknown(reason, text_identity(value, holes))
     if isinstance(value, list):
         return [_fill_holes(v, holes) for v in value]
     if isinstance(value, Mapping):
         if any(HOLE.search(k) for k in value):
             shown = json.dumps(value, default=repr, ensure_ascii=False)
-            return Unknown("an element whose name is unknown offline", _identity(shown, holes))
+            return Unknown("an element whose name is unknown offline", text_identity(shown, holes))
         return {k: _fill_holes(v, holes) for k, v in value.items()}
     return value
-
-
-def _identity(text: str, holes: list[Hole]) -> str:
-    """A text with holes, each written as the value it stands for: two texts over the
-    same unknowns are one expression only when they are the same text."""
-
-    def value(match: re.Match[str]) -> str:
-        held = holes[int(match.group(1))].value
-        return f"<{type(held).__name__} {held!r} {getattr(held, 'expression', None)}>"
-
-    return HOLE.sub(value, text)
 
 
 def _normalise_version(document: Mapping[str, Any]) -> Mapping[str, Any]:
