@@ -24,7 +24,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from cdk_iam_roles.analysis.assembly import RoleInfo
 from cdk_iam_roles.analysis.symbolic._callers import FRESH_ACCOUNT
 from cdk_iam_roles.analysis.symbolic._questions import trust_verdict
 from cdk_iam_roles.analysis.symbolic._verdict import Witness
-from cdk_iam_roles.cfn import Resolver, Unknown
+from cdk_iam_roles.cfn import Hole, Unknown, hole_marker, text_identity
 
 AccessName: TypeAlias = Literal["external", "internal", "unknown"]
 
@@ -234,19 +233,17 @@ def with_own_account(value: Any, account: str) -> Any:
     return value
 
 
+_OWN = Unknown("AWS::AccountId")
+# How the account stands in the text of an Fn::Sub or Fn::Join it is part of, and how
+# any other unknown part does (see cfn.text_identity).
+_OWN_IN_TEXT = text_identity(hole_marker(0), [Hole(_OWN)])
+_OTHER_IN_TEXT = re.compile(r"<\w+ (?:<unknown: |ResourceRef\()")
+
+
 def _resolved_in(value: Unknown, account: str) -> Any:
-    if value.reason == "AWS::AccountId" and value.expression is None:
+    if value == _OWN:
         return account
-    if "AWS::AccountId" not in value.reason or not value.expression:
+    if not value.expression or not value.reason.startswith(("Fn::Sub over ", "Fn::Join over ")):
         return value
-    try:
-        expression, _, region, parameters, table = json.loads(value.expression)
-    except (ValueError, TypeError):
-        return value
-    if not isinstance(expression, dict) or not isinstance(parameters, dict):
-        return value
-    resolver = Resolver(account=account, region=region, parameters=parameters)
-    if isinstance(table, dict) and expression.get("Fn::FindInMap"):
-        resolver.mappings = {str(expression["Fn::FindInMap"][0]): table}
-    resolved = resolver.resolve(expression)
-    return resolved if isinstance(resolved, str) else value
+    text = value.expression.replace(_OWN_IN_TEXT, account)
+    return value if _OTHER_IN_TEXT.search(text) else text
