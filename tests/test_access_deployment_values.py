@@ -131,3 +131,28 @@ def test_an_undecided_role_names_the_element_and_the_value_in_words(
     assert lead + "the Principal (AWS) depends on import Shared-CallerArn" in out
     for words in ("HEAD", "BASE", "<unknown", "{'", "[{"):
         assert words not in out, words
+
+
+def test_federated_trusts_name_their_deployment_values_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    provider = "arn:aws:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"
+    condition = (
+        "            Condition:\n"
+        "              StringLike:\n"
+        "                token.actions.githubusercontent.com:sub: !Sub 'repo:acme/${Repo}:*'\n"
+    )
+    text = (
+        "Parameters:\n  Repo: {Type: String}\n  Provider: {Type: String}\nResources:\n"
+        f"  Ci:\n{_role('{Federated: !Sub ' + repr(provider) + '}', condition)}"
+        f"  Sso:\n{_role('{Federated: !Ref Provider}')}"
+    )
+    path = tmp_path / "app.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, report = _run(path, capsys)
+    federated = {r["logical_id"]: r["federated"] for r in report["roles"]}
+    assert federated == {
+        "Ci": ["token.actions.githubusercontent.com: sub StringLike (parameter Repo)"],
+        "Sso": ["a provider that depends on parameter Provider"],
+    }
+    assert code == 1

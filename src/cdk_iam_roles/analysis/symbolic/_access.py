@@ -32,8 +32,9 @@ from typing import Any, Literal, TypeAlias
 from cdk_iam_roles.analysis.assembly import RoleInfo
 from cdk_iam_roles.analysis.symbolic._callers import FRESH_ACCOUNT
 from cdk_iam_roles.analysis.symbolic._questions import trust_verdict
+from cdk_iam_roles.analysis.symbolic._unresolved import value_words
 from cdk_iam_roles.analysis.symbolic._verdict import Witness
-from cdk_iam_roles.cfn import Hole, Unknown, hole_marker, text_identity
+from cdk_iam_roles.cfn import Hole, Unknown, hole_marker, is_unresolved, text_identity
 
 AccessName: TypeAlias = Literal["external", "internal", "unknown"]
 
@@ -127,6 +128,9 @@ def federated_identities(trust: Mapping[str, Any] | None) -> list[str]:
             continue
         providers = principal["Federated"]
         for provider in providers if isinstance(providers, list) else [providers]:
+            if is_unresolved(provider):
+                found.append(f"a provider that depends on {value_words(provider)}")
+                continue
             name = str(provider).split(":oidc-provider/", 1)[-1].split(":saml-provider/", 1)[-1]
             parts: list[str] = []
             condition = statement.get("Condition")
@@ -137,9 +141,15 @@ def federated_identities(trust: Mapping[str, Any] | None) -> list[str]:
                     for key, values in block.items():
                         shown = values if isinstance(values, list) else [values]
                         short = str(key).rsplit(":", 1)[-1]
-                        parts.append(f"{short} {operator} {' | '.join(map(str, shown))}")
+                        texts = [_text(v) for v in shown]
+                        parts.append(f"{short} {operator} {' | '.join(texts)}")
             found.append(f"{name}: " + ("; ".join(parts) if parts else "ANY identity"))
     return found
+
+
+def _text(value: Any) -> str:
+    """A condition value in words: itself, or what it depends on when known only then."""
+    return f"({value_words(value)})" if is_unresolved(value) else str(value)
 
 
 def external_access(
@@ -166,9 +176,9 @@ def external_access(
         'internal'
     """
     accounts = list(trusted_accounts)
-    federated = federated_identities(role.trust)
     if role.trust is None:
-        return RoleAccess(role, "unknown", "the trust policy cannot be read", None, federated)
+        what = f"the trust policy {role.trust_unreadable or 'cannot be read'}"
+        return RoleAccess(role, "unknown", what)
     trust, account = role.trust, role.account
     if not (account and account.isdigit()):
         # AWS::AccountId is the account the stack is deployed in, whatever it is: the
@@ -178,6 +188,7 @@ def external_access(
         account = own_account_stand_in(trust, accounts)
         trust = with_own_account(trust, account)
     accounts.append(account)
+    federated = federated_identities(trust)
     zone = zone_policy(accounts, trusted_orgs)
     verdict = trust_verdict(
         zone,
