@@ -29,7 +29,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from cdk_iam_roles.cfn_files import (
     file_kind,
     parse_template_file,
 )
+from cdk_iam_roles.cfn_identity import HOLE, expression_text, text_identity
 from cdk_iam_roles.errors import InputError
 
 __all__ = [
@@ -64,14 +64,12 @@ __all__ = [
 class Unknown:
     """A value that cannot be known before deployment (a parameter, an import, a condition).
 
-    Two unknowns are equal only when they stand for the same expression: a reason that
-    does not name its whole expression ("Fn::Sub over parameter B" for two different
-    texts) is completed by ``expression``, which :class:`Resolver` sets.
+    Two unknowns are equal only when they stand for the same expression (see
+    :mod:`cdk_iam_roles.cfn_identity`).
 
     Args:
         reason: what made it unknown, in words (shown in findings).
-        expression: the expression it stands for, as canonical JSON, when ``reason`` does
-            not say it all (default ``None``).
+        expression: the expression, when ``reason`` does not say it all (default ``None``).
     """
 
     __slots__ = ("expression", "reason")
@@ -84,11 +82,9 @@ class Unknown:
         return f"<unknown: {self.reason}>"
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Unknown)
-            and other.reason == self.reason
-            and other.expression == self.expression
-        )
+        if not isinstance(other, Unknown):
+            return False
+        return (other.reason, other.expression) == (self.reason, self.expression)
 
     def __hash__(self) -> int:
         return hash(("Unknown", self.reason, self.expression))
@@ -282,12 +278,13 @@ class Resolver:
             if found is not None:  # the text as resolved here, each unknown part in place
                 return Unknown(result.reason, text_identity(*found))
         table = arg[0] if key == "Fn::FindInMap" and isinstance(arg, list) and arg else None
-        used = self.mappings.get(table) if isinstance(table, str) else None
-        parts = [{key: arg}, self.account, self.region, dict(self.parameters), used]
-        try:
-            text = json.dumps(parts, sort_keys=True, default=repr)
-        except (TypeError, ValueError):  # a key that is not text (YAML allows it)
-            text = repr(parts)
+        text = expression_text(
+            {key: arg},
+            account=self.account,
+            region=self.region,
+            parameters=self.parameters,
+            table=self.mappings.get(table) if isinstance(table, str) else None,
+        )
         return Unknown(result.reason, text)
 
     def _intrinsic(self, key: str, arg: Any) -> Any:
@@ -440,21 +437,6 @@ def hole_marker(index: int) -> str:
     appear in a template written for IAM.
     """
     return f"\ue000{index}\ue001"
-
-
-HOLE = re.compile("\ue000(\\d+)\ue001")
-
-
-def text_identity(text: str, holes: list[Hole]) -> str:
-    """A text with holes (:meth:`Resolver.resolve_text`), each written as the value it
-    stands for: the identity of an unknown text, the same for the object form of an
-    ``Fn::Sub`` and for the same ``Fn::Sub`` inside a policy written as JSON text."""
-
-    def value(match: re.Match[str]) -> str:
-        held = holes[int(match.group(1))].value
-        return f"<{type(held).__name__} {held!r} {getattr(held, 'expression', None)}>"
-
-    return HOLE.sub(value, text)
 
 
 def _unknown_over(function: str, parts: list[Any]) -> Unknown:
