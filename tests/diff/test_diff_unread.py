@@ -19,8 +19,7 @@ from typing import Any
 import pytest
 from diff_templates import role_template
 
-from cdk_iam_roles.analysis.symbolic import DiffReport
-from cdk_iam_roles.analysis.symbolic._diff import UnreadPart
+from cdk_iam_roles.analysis.symbolic import DiffReport, UnreadPart
 from cdk_iam_roles.analysis.symbolic._render import render_text
 from cdk_iam_roles.cli import main
 from sarif_schema import errors_of

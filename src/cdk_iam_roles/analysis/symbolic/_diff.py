@@ -252,8 +252,9 @@ def _trust_verdict(old: RoleInfo | None, new: RoleInfo) -> Verdict:
 
 
 def _written(role: RoleInfo) -> tuple[Any, ...]:
-    """The trust policy as read and, when unreadable, as written and why."""
-    return role.trust, role.trust_source, role.trust_unreadable
+    """The trust policy as read and, when unreadable, as written and why (in its stack:
+    a parameter of another stack is another value)."""
+    return role.stack, role.trust, role.trust_source, role.trust_unreadable
 
 
 def _unchanged(old: RoleInfo, new: RoleInfo) -> bool:
