@@ -127,6 +127,25 @@ class TestReadMember:
         assert member_stacks(parent) == []
         assert [f.rule_id for f in check_stack(parent)] == ["IAMR-SET-009"]
 
+    def test_a_pre_processor_tag_as_body_says_so(self) -> None:
+        # ``TemplateBody: !Rain::Embed member.yaml``, as a loader that keeps unknown tags
+        # reads it (and as rule IAMR-DOC-008 names such a tag).
+        parent = _parent(_stack_set(TemplateBody={"Fn::Rain::Embed": "member.yaml"}))
+        assert member_stacks(parent) == []
+        reason = read_member(parent, "Set0")
+        assert reason == (
+            "TemplateBody is the pre-processor tag !Rain::Embed: the template it stands for "
+            "is not in this file (read the template the pre-processor writes)"
+        )
+        (finding,) = check_stack(parent)
+        assert "!Rain::Embed" in finding.message
+
+    def test_a_mapping_without_resources_is_named_once(self) -> None:
+        reason = read_member(_parent(_stack_set(TemplateBody={"Description": "x"})), "Set0")
+        assert (
+            reason == "the member template is not a CloudFormation template (no Resources mapping)"
+        )
+
     def test_a_url_outside_the_assembly_is_an_error(self) -> None:
         url = "https://s3.amazonaws.com/acme-templates/audit.yaml"
         parent = _parent(_stack_set(TemplateURL=url))

@@ -41,6 +41,7 @@ from cdk_iam_roles.cfn_files import (
     file_kind,
     parse_template_file,
 )
+from cdk_iam_roles.cfn_identity import HOLE, expression_text, text_identity
 from cdk_iam_roles.errors import InputError
 
 __all__ = [
@@ -56,29 +57,37 @@ __all__ = [
     "load_template",
     "partition_of_region",
     "read_assembly",
+    "text_identity",
 ]
 
 
 class Unknown:
     """A value that cannot be known before deployment (a parameter, an import, a condition).
 
+    Two unknowns are equal only when they stand for the same expression (see
+    :mod:`cdk_iam_roles.cfn_identity`).
+
     Args:
         reason: what made it unknown, in words (shown in findings).
+        expression: the expression, when ``reason`` does not say it all (default ``None``).
     """
 
-    __slots__ = ("reason",)
+    __slots__ = ("expression", "reason")
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, expression: str | None = None) -> None:
         self.reason = reason
+        self.expression = expression
 
     def __repr__(self) -> str:
         return f"<unknown: {self.reason}>"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Unknown) and other.reason == self.reason
+        if not isinstance(other, Unknown):
+            return False
+        return (other.reason, other.expression) == (self.reason, self.expression)
 
     def __hash__(self) -> int:
-        return hash(("Unknown", self.reason))
+        return hash(("Unknown", self.reason, self.expression))
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,11 +262,30 @@ class Resolver:
             if len(value) == 1:
                 (key, arg) = next(iter(value.items()))
                 if key in _INTRINSICS:
-                    return self._intrinsic(key, arg)
+                    return self._identified(key, arg, self._intrinsic(key, arg))
             return {k: self.resolve(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.resolve(v) for v in value]
         return value
+
+    def _identified(self, key: str, arg: Any, result: Any) -> Any:
+        """An unknown whose reason does not name its whole expression, completed by it and
+        by what else decides its value (the environment, the mapping it reads)."""
+        if type(result) is not Unknown or result.expression or key in ("Ref", "Fn::GetAtt"):
+            return result
+        if key in ("Fn::Sub", "Fn::Join") and self._holes is None:
+            found = self.resolve_text({key: arg})
+            if found is not None:  # the text as resolved here, each unknown part in place
+                return Unknown(result.reason, text_identity(*found))
+        table = arg[0] if key == "Fn::FindInMap" and isinstance(arg, list) and arg else None
+        text = expression_text(
+            {key: arg},
+            account=self.account,
+            region=self.region,
+            parameters=self.parameters,
+            table=self.mappings.get(table) if isinstance(table, str) else None,
+        )
+        return Unknown(result.reason, text)
 
     def _intrinsic(self, key: str, arg: Any) -> Any:
         if key == "Ref" and isinstance(arg, str):
@@ -409,9 +437,6 @@ def hole_marker(index: int) -> str:
     appear in a template written for IAM.
     """
     return f"\ue000{index}\ue001"
-
-
-HOLE = re.compile("\ue000(\\d+)\ue001")
 
 
 def _unknown_over(function: str, parts: list[Any]) -> Unknown:

@@ -47,7 +47,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from cdk_iam_roles.cfn import HOLE, Hole, Resolver, ResourceRef, Unknown
+from cdk_iam_roles.cfn import HOLE, Hole, Resolver, ResourceRef, Unknown, text_identity
 from cdk_iam_roles.cfn_files import DuplicateKeyError, json_object
 from cdk_iam_roles.cfn_yaml import Unquoted, unquoted_values
 
@@ -337,7 +337,9 @@ def _read_text(value: Any, resolver: Resolver) -> Mapping[str, Any] | Unknown | 
     found = resolver.resolve_text(value)
     if found is None:
         resolved = resolver.resolve(value)
-        return resolved if isinstance(resolved, Unknown) else Unknown("an unreadable document")
+        if isinstance(resolved, Unknown):
+            return resolved
+        return Unknown("an unreadable document", json.dumps(resolved, default=repr))
     text, holes = found
     try:
         parsed = json.loads(text, object_pairs_hook=json_object)
@@ -348,7 +350,10 @@ def _read_text(value: Any, resolver: Resolver) -> Mapping[str, Any] | Unknown | 
     except ValueError as error:
         if holes:
             reasons = ", ".join(h.description for h in holes)
-            return Unknown(f"JSON text built from values unknown offline ({reasons})")
+            return Unknown(
+                f"JSON text built from values unknown offline ({reasons})",
+                text_identity(text, holes),
+            )
         return f"the JSON text is not valid JSON ({error})"
     if holes:
         parsed = _fill_holes(parsed, holes)
@@ -377,12 +382,14 @@ def _fill_holes(value: Any, holes: list[Hole]) -> Any:
             # a ResourceRef included, as in the object form.
             return found[0].value
         via = next((h.via for h in found if h.via), "Fn::Join")
-        return Unknown(f"{via} over " + ", ".join(h.description for h in found))
+        reason = f"{via} over " + ", ".join(h.description for h in found)
+        return Unknown(reason, text_identity(value, holes))
     if isinstance(value, list):
         return [_fill_holes(v, holes) for v in value]
     if isinstance(value, Mapping):
         if any(HOLE.search(k) for k in value):
-            return Unknown("an element whose name is unknown offline")
+            shown = json.dumps(value, default=repr, ensure_ascii=False)
+            return Unknown("an element whose name is unknown offline", text_identity(shown, holes))
         return {k: _fill_holes(v, holes) for k, v in value.items()}
     return value
 

@@ -248,7 +248,7 @@ def read_member(stack: StackTemplate, logical_id: str) -> StackTemplate | str:
             source=source,
         )
     except InputError as exc:
-        return f"the member template is not a CloudFormation template ({_reason(exc)})"
+        return f"the member template is {_reason(exc)}"
     member.deployment = deployment.describe()
     member.acknowledged = _acknowledgments(resource)
     metadata = resource.get("Metadata")
@@ -302,6 +302,12 @@ def _reason(exc: InputError) -> str:
 
 
 def _read_body(body: object, stack: StackTemplate) -> Mapping[str, Any] | str:
+    tag = _preprocessor_tag(body)
+    if tag is not None:
+        return (
+            f"TemplateBody is the pre-processor tag !{tag}: the template it stands for is not "
+            "in this file (read the template the pre-processor writes)"
+        )
     if isinstance(body, Mapping):
         return body  # a YAML author's mapping: CloudFormation wants text, the meaning is clear
     if not isinstance(body, str):
@@ -315,6 +321,17 @@ def _read_body(body: object, stack: StackTemplate) -> Mapping[str, Any] | str:
             return load_template(file).template
         except InputError as exc:
             return f"TemplateBody cannot be read: {_reason(exc)}"
+
+
+def _preprocessor_tag(value: object) -> str | None:
+    """The tag of a pre-processor (``Rain::Embed`` of ``!Rain::Embed member.yaml``) when
+    ``value`` is one: read as ``{"Fn::Rain::Embed": …}``, as rule IAMR-DOC-008 names it.
+    No CloudFormation function has a namespace of its own."""
+    if isinstance(value, Mapping) and len(value) == 1:
+        (key,) = value
+        if isinstance(key, str) and key.startswith("Fn::") and "::" in key[len("Fn::") :]:
+            return key[len("Fn::") :]
+    return None
 
 
 def _body_file(resource: Mapping[str, Any], stack: StackTemplate) -> str | None:

@@ -42,8 +42,9 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         # a resource whose Type is a list is skipped by every rule, and named here
         ("IAMR-DOC-008", "OddType"),
     },
-    # each part whose roles nobody reads is named: the loop, the pre-processor's tag, the
-    # nested stack and the StackSet (the role beside them is read and clean)
+    # each part whose roles nobody reads is named: the loop, the resource whose Type is
+    # not a string, the nested stack and the StackSet (the role beside them is read and
+    # clean)
     "parts_not_read.yaml": {
         ("IAMR-DOC-006", "Fn::ForEach::Workers"),
         ("IAMR-DOC-007", "Network"),

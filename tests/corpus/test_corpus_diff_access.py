@@ -142,19 +142,18 @@ def test_diff_is_undecided_on_each_part_not_read(
     before = tmp_path / "before.json"  # the version without any of those parts
     before.write_text(json.dumps({"Resources": {}}), encoding="utf-8")
     code, report = _json(["diff", str(before), str(path)], capsys)
-    undecided = {
-        r["logical_id"]
-        for r in report["roles"]
-        if r["trust"]["verdict"] == r["permissions"]["verdict"] == "unknown"
-        and "not read" in r["trust"]["reason"]
-    }
+    undecided = {u["logical_id"] for u in report["unread"] if u["verdict"] == "unknown"}
     assert code == 1
     assert undecided == expected
-    # unchanged (the same template on both sides), each part is only noted
+    assert all(u["change"] == "changed" and u["reason"] for u in report["unread"])
+    # never a role: a part not read has no trust or permissions of its own
+    assert not [r for r in report["roles"] if r["logical_id"] in expected]
+    # unchanged (the same template on both sides), each part is listed as such, decided
     code, report = _json(["diff", str(path), str(path)], capsys)
-    noted = [n for n in report["notes"] if "it is as in BASE" in n]
-    assert len(noted) == len(expected)
-    assert not [r for r in report["roles"] if "not read" in r["trust"]["reason"]]
+    assert {u["logical_id"]: u["change"] for u in report["unread"]} == dict.fromkeys(
+        expected, "unchanged"
+    )
+    assert {u["verdict"] for u in report["unread"]} == {"no-new-access"}
 
 
 def test_access_takes_the_region_a_bare_template_lacks(

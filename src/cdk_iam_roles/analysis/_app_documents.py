@@ -9,6 +9,7 @@ answer.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ __all__ = [
     "ReadDocument",
     "as_list",
     "describe_unknown",
+    "fingerprint",
     "read_document",
     "unknown_document",
 ]
@@ -38,11 +40,15 @@ class ReadDocument:
             Required.
         stand_in: ``document`` is the stand-in of unknown effect (nothing of the
             document could be read). Default False.
+        source: for a stand-in, the document as the template writes it
+            (:func:`fingerprint`): the same text on two versions of an app is the same
+            document, however it reads. Default ``None``.
     """
 
     document: Mapping[str, Any] | None
     unreadable: str | None
     stand_in: bool = False
+    source: str | None = None
 
 
 def read_document(
@@ -80,10 +86,15 @@ def read_document(
         )
     document = read.for_evaluation()
     if document is None:
-        stand_in = unknown_document(
-            read.reason or "; ".join(read.problems), resource_policy=kind != "identity"
+        source = fingerprint(
+            [prepare(raw), resolver.account, resolver.region, dict(resolver.parameters)]
         )
-        return ReadDocument(stand_in, unreadable, stand_in=True)
+        stand_in = unknown_document(
+            read.reason or "; ".join(read.problems),
+            resource_policy=kind != "identity",
+            source=source,
+        )
+        return ReadDocument(stand_in, unreadable, stand_in=True, source=source)
     if unreadable is None:
         unknown = _unknown_statements(document)
         if unknown is not None:
@@ -110,7 +121,9 @@ def _unknown_statements(document: Mapping[str, Any]) -> str | None:
     return None
 
 
-def unknown_document(reason: str, *, resource_policy: bool = False) -> Mapping[str, Any]:
+def unknown_document(
+    reason: str, *, resource_policy: bool = False, source: str | None = None
+) -> Mapping[str, Any]:
     """A stand-in for a policy that exists but cannot be read: one statement of unknown effect.
 
     The evaluator never takes it to allow and assumes it may deny, so a decision that needs
@@ -120,12 +133,18 @@ def unknown_document(reason: str, *, resource_policy: bool = False) -> Mapping[s
         reason: why the policy cannot be read, in words. Required.
         resource_policy: the stand-in is a resource policy (its statement names every
             principal, so that only its unknown effect is reported). Default False.
+        source: the document as written (:func:`fingerprint`), so that stand-ins for
+            different documents differ. Default ``None``.
 
     Example:
         >>> unknown_document("not in the app")["Statement"][0]["Effect"]
         <unknown: not in the app>
     """
-    statement: dict[str, Any] = {"Effect": Unknown(reason), "Action": "*", "Resource": "*"}
+    statement: dict[str, Any] = {
+        "Effect": Unknown(reason, source),
+        "Action": "*",
+        "Resource": "*",
+    }
     if resource_policy:
         statement["Principal"] = "*"
     return {"Statement": [statement]}
@@ -148,6 +167,33 @@ def describe_unknown(value: object) -> str:
     if isinstance(value, ResourceRef):
         return f"unknown ({value})"
     return repr(value)
+
+
+def fingerprint(value: Any) -> str:
+    """The identity of a value that may hold unknowns: equal for the same expression.
+
+    An :class:`~cdk_iam_roles.cfn.Unknown` counts with the expression it stands for (its
+    repr shows only its reason), so two different texts over one parameter differ.
+
+    Example:
+        >>> a = Unknown("Fn::Sub over parameter B", '[{"Fn::Sub": "${B}/a"}]')
+        >>> b = Unknown("Fn::Sub over parameter B", '[{"Fn::Sub": "${B}/*"}]')
+        >>> fingerprint([a]) == fingerprint([b]), repr(a) == repr(b)
+        (False, True)
+    """
+
+    def plain(item: Any) -> Any:
+        if isinstance(item, Unknown):
+            return {"<unknown>": [type(item).__name__, item.reason, item.expression]}
+        if isinstance(item, ResourceRef):
+            return {"<ref>": [item.logical_id, item.attribute]}
+        if isinstance(item, Mapping):
+            return [[repr(k), plain(v)] for k, v in item.items()]
+        if isinstance(item, list | tuple):
+            return [plain(v) for v in item]
+        return item
+
+    return json.dumps(plain(value), default=repr)
 
 
 def as_list(value: Any) -> list[Any]:

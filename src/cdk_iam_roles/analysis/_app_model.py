@@ -65,6 +65,9 @@ class UnavailablePolicy:
         arn: the policy ARN (or the unresolved value). Required.
         reason: why its content is unknown (``AWS managed policy: not available
             offline``). Required.
+        source: for an ARN that cannot be resolved, the expression that gives it
+            (:func:`~cdk_iam_roles.analysis._app_documents.fingerprint`), which tells two
+            such ARNs apart. Default ``""``.
 
     Example:
         >>> UnavailablePolicy("arn:aws:iam::aws:policy/ReadOnlyAccess", "AWS managed").arn
@@ -73,6 +76,7 @@ class UnavailablePolicy:
 
     arn: str
     reason: str
+    source: str = ""
 
 
 @dataclass(slots=True)
@@ -102,6 +106,11 @@ class RoleInfo:
         trust_unreadable: why the trust policy could not be read, as a phrase that follows
             "the trust policy" (``cannot be read offline (parameter TrustParam)``, ``is
             absent (…)``, ``is malformed (…)``). Default ``None`` (it was read).
+        trust_source: for a trust policy that cannot be read at all, the document as the
+            template writes it (see :class:`~cdk_iam_roles.analysis._app_documents.ReadDocument`).
+            Default ``None``.
+        boundary_source: for ``boundary_unavailable`` that cannot be resolved, the
+            expression that gives it. Default ``""``.
 
     Example:
         >>> from cdk_iam_roles.analysis.assembly import load_app
@@ -128,6 +137,8 @@ class RoleInfo:
     max_session_duration: int | Unknown = DEFAULT_MAX_SESSION_DURATION
     notes: list[str] = field(default_factory=list)
     trust_unreadable: str | None = None
+    trust_source: str | None = None
+    boundary_source: str = ""
 
     @property
     def arn_is_placeholder(self) -> bool:

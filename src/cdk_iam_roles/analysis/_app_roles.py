@@ -15,6 +15,7 @@ from cdk_iam_roles.analysis._app_documents import (
     ReadDocument,
     as_list,
     describe_unknown,
+    fingerprint,
 )
 from cdk_iam_roles.analysis._app_model import (
     DEFAULT_MAX_SESSION_DURATION,
@@ -75,6 +76,7 @@ def read_roles(app: App, ctx: StackContext, managed: Managed) -> None:
             if isinstance(duration, int)
             else Unknown(f"MaxSessionDuration {describe_unknown(duration)}"),
             trust_unreadable=trust_read.unreadable,
+            trust_source=trust_read.source,
         )
         role.notes.extend(trust_notes)
         if role.trust is None:
@@ -106,6 +108,7 @@ def read_roles(app: App, ctx: StackContext, managed: Managed) -> None:
                 role.boundary = boundary
             else:
                 role.boundary_unavailable = boundary.arn
+                role.boundary_source = boundary.source
                 role.notes.append(f"permissions boundary {boundary.arn}: {boundary.reason}")
         app.roles.append(role)
 
@@ -121,7 +124,9 @@ def _managed_document(
             return _managed_resource(ctx, logical, resource)
     arn = ctx.resolve(raw_arn)
     if not isinstance(arn, str):
-        return UnavailablePolicy(describe_unknown(arn), "its ARN cannot be resolved offline")
+        return UnavailablePolicy(
+            describe_unknown(arn), "its ARN cannot be resolved offline", fingerprint(arn)
+        )
     if arn in managed:
         return _managed_resource(*managed[arn])
     if re.match(r"^arn:[^:]+:iam::aws:policy/", arn):
@@ -152,7 +157,7 @@ def _attach_managed(ctx: StackContext, role: RoleInfo, value: Any, managed: Mana
     if isinstance(found, AttachedPolicy):
         if all(p.origin != found.origin for p in role.identity_policies):
             role.identity_policies.append(found)
-    elif all(p.arn != found.arn for p in role.unavailable_policies):
+    elif all((p.arn, p.source) != (found.arn, found.source) for p in role.unavailable_policies):
         role.unavailable_policies.append(found)
 
 

@@ -18,9 +18,10 @@ member whose template was not read, a resource that is not one:
 :mod:`cdk_iam_roles.rules.coverage`) may deploy roles nobody compared. When the template
 deciding its content differs from BASE's (the whole template for a transform, which
 rewrites it; the resource itself for a nested stack, a StackSet or an odd resource), it
-is listed with an ``unknown`` verdict (never no new access); when it is as in BASE, what
-it deploys is taken as unchanged, as for a managed policy outside the app, and a note
-says so.
+is undecided (never no new access); when it is as in BASE, what it deploys is taken as
+unchanged, as for a managed policy outside the app. Each is listed in the report's
+``unread`` list (:class:`~cdk_iam_roles.analysis.symbolic._diff.UnreadPart`), apart from
+the roles.
 
 Example:
     >>> import argparse
@@ -38,14 +39,13 @@ import tempfile
 from pathlib import Path
 
 from cdk_iam_roles.analysis.assembly import App, load_app
-from cdk_iam_roles.analysis.symbolic._diff import DiffReport, RoleDiff, diff_apps
+from cdk_iam_roles.analysis.symbolic._diff import Change, DiffReport, UnreadPart, diff_apps
 from cdk_iam_roles.analysis.symbolic._render import (
     render_json,
     render_markdown,
     render_sarif,
     render_text,
 )
-from cdk_iam_roles.analysis.symbolic._verdict import Verdict
 from cdk_iam_roles.cfn import StackTemplate
 from cdk_iam_roles.rules.coverage import unread_parts
 from cdk_iam_roles.rules.model import Finding
@@ -148,38 +148,28 @@ def _read(path: str, name: str | None, *, account: str | None, region: str | Non
 
 
 def _unread(base: App, head: App, head_path: str, report: DiffReport) -> None:
-    """Each part of HEAD that was not read: undecided unless what decides its content is
-    as in BASE (then a note); see the module's documentation."""
+    """Each part of HEAD that was not read, in ``report.unread``: undecided unless what
+    decides its content is as in BASE, or the app acknowledges it (see the module's
+    documentation)."""
     gaps, acknowledged = unread_parts(head.stacks, [head_path])
     before = {s.name: s for s in base.stacks}
     after = {s.name: s for s in head.stacks}
-    for finding, ack in acknowledged:
-        report.notes.append(
-            f"HEAD: {finding.path}: not read ({finding.rule_id}: {finding.message}); "
-            f"acknowledged in the app: {ack.reason}"
-        )
-    for finding in gaps:
+    found: list[tuple[Finding, str | None]] = [(finding, None) for finding in gaps]
+    found += [(finding, ack.reason) for finding, ack in acknowledged]
+    for finding, reason in sorted(found, key=lambda pair: pair[0].path):
         old, new = before.get(finding.stack), after[finding.stack]
+        change: Change = "added" if old is None else "changed"
         if old is not None and _source_of(finding, old) == _source_of(finding, new):
-            report.notes.append(
-                f"HEAD: {finding.path}: not read ({finding.rule_id}: {finding.message}); "
-                "it is as in BASE, so what it deploys is taken as unchanged"
-            )
-            continue
-        verdict = Verdict(
-            "unknown",
-            f"not read ({finding.rule_id}): {finding.message}; whether the roles and "
-            "policies it deploys gain access is not decided",
-        )
-        report.roles.append(
-            RoleDiff(
+            change = "unchanged"
+        report.unread.append(
+            UnreadPart(
                 finding.stack,
                 finding.path,
                 finding.logical_id,
-                "{not-read}",
-                "added" if old is None else "changed",
-                verdict,
-                verdict,
+                finding.rule_id,
+                finding.message,
+                change,
+                reason,
             )
         )
 

@@ -23,7 +23,13 @@ Example:
 """
 
 from cdk_iam_roles.analysis.symbolic._access import RoleAccess, external_access
-from cdk_iam_roles.analysis.symbolic._diff import DiffReport, RoleDiff, diff_apps, match_roles
+from cdk_iam_roles.analysis.symbolic._diff import (
+    DiffReport,
+    RoleDiff,
+    UnreadPart,
+    diff_apps,
+    match_roles,
+)
 from cdk_iam_roles.analysis.symbolic._questions import compare_permissions, compare_trust
 from cdk_iam_roles.analysis.symbolic._verdict import Verdict, VerdictName, Witness
 
@@ -31,6 +37,7 @@ __all__ = [
     "DiffReport",
     "RoleAccess",
     "RoleDiff",
+    "UnreadPart",
     "Verdict",
     "VerdictName",
     "Witness",

@@ -24,13 +24,17 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
 from cdk_iam_roles.analysis.assembly import RoleInfo
-from cdk_iam_roles.analysis.symbolic._questions import compare_trust
+from cdk_iam_roles.analysis.symbolic._callers import FRESH_ACCOUNT
+from cdk_iam_roles.analysis.symbolic._questions import trust_verdict
+from cdk_iam_roles.analysis.symbolic._unresolved import value_words
 from cdk_iam_roles.analysis.symbolic._verdict import Witness
+from cdk_iam_roles.cfn import Hole, Unknown, hole_marker, is_unresolved, text_identity
 
 AccessName: TypeAlias = Literal["external", "internal", "unknown"]
 
@@ -124,6 +128,9 @@ def federated_identities(trust: Mapping[str, Any] | None) -> list[str]:
             continue
         providers = principal["Federated"]
         for provider in providers if isinstance(providers, list) else [providers]:
+            if is_unresolved(provider):
+                found.append(f"a provider that depends on {value_words(provider)}")
+                continue
             name = str(provider).split(":oidc-provider/", 1)[-1].split(":saml-provider/", 1)[-1]
             parts: list[str] = []
             condition = statement.get("Condition")
@@ -134,9 +141,15 @@ def federated_identities(trust: Mapping[str, Any] | None) -> list[str]:
                     for key, values in block.items():
                         shown = values if isinstance(values, list) else [values]
                         short = str(key).rsplit(":", 1)[-1]
-                        parts.append(f"{short} {operator} {' | '.join(map(str, shown))}")
+                        texts = [_text(v) for v in shown]
+                        parts.append(f"{short} {operator} {' | '.join(texts)}")
             found.append(f"{name}: " + ("; ".join(parts) if parts else "ANY identity"))
     return found
+
+
+def _text(value: Any) -> str:
+    """A condition value in words: itself, or what it depends on when known only then."""
+    return f"({value_words(value)})" if is_unresolved(value) else str(value)
 
 
 def external_access(
@@ -163,19 +176,29 @@ def external_access(
         'internal'
     """
     accounts = list(trusted_accounts)
-    if role.account and role.account.isdigit():
-        accounts.append(role.account)
-    zone = zone_policy(accounts, trusted_orgs)
-    federated = federated_identities(role.trust)
     if role.trust is None:
-        return RoleAccess(role, "unknown", "the trust policy cannot be read", None, federated)
-    verdict = compare_trust(
+        what = f"the trust policy {role.trust_unreadable or 'cannot be read'}"
+        return RoleAccess(role, "unknown", what)
+    trust, account = role.trust, role.account
+    if not (account and account.isdigit()):
+        # AWS::AccountId is the account the stack is deployed in, whatever it is: the
+        # role's own account, which is inside the zone. A stand-in that no policy and no
+        # trusted account names takes its place.
+        # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
+        account = own_account_stand_in(trust, accounts)
+        trust = with_own_account(trust, account)
+    accounts.append(account)
+    federated = federated_identities(trust)
+    zone = zone_policy(accounts, trusted_orgs)
+    verdict = trust_verdict(
         zone,
-        role.trust,
+        trust,
         role_arn=role.arn,
-        account=role.account,
+        account=account,
         partition=role.partition,
         services=False,
+        labels=("the zone of trust", "the trust policy"),
+        undecided="a caller outside the zone of trust may be able to assume it",
     )
     if verdict.verdict == "new-access":
         return RoleAccess(role, "external", verdict.reason, verdict.witness, federated)
@@ -188,3 +211,50 @@ def external_access(
             federated,
         )
     return RoleAccess(role, "unknown", verdict.reason, None, federated)
+
+
+def own_account_stand_in(trust: Mapping[str, Any], trusted: Iterable[str]) -> str:
+    """A 12-digit account ID that neither the trust policy nor the zone names.
+
+    Example:
+        >>> own_account_stand_in({"Statement": []}, ["000000000000"])
+        '000000000001'
+    """
+    taken = {*re.findall(r"\d{12}", repr(trust)), *trusted, FRESH_ACCOUNT}
+    number = 0
+    while f"{number:012d}" in taken:
+        number += 1
+    return f"{number:012d}"
+
+
+def with_own_account(value: Any, account: str) -> Any:
+    """``value`` with each unknown that only ``AWS::AccountId`` kept unknown resolved in
+    ``account`` (``!Ref AWS::AccountId``, ``!Sub arn:aws:iam::${AWS::AccountId}:root``).
+
+    Example:
+        >>> with_own_account({"AWS": [Unknown("AWS::AccountId")]}, "000000000000")
+        {'AWS': ['000000000000']}
+    """
+    if isinstance(value, Unknown):
+        return _resolved_in(value, account)
+    if isinstance(value, Mapping):
+        return {k: with_own_account(v, account) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_own_account(v, account) for v in value]
+    return value
+
+
+_OWN = Unknown("AWS::AccountId")
+# How the account stands in the text of an Fn::Sub or Fn::Join it is part of, and how
+# any other unknown part does (see cfn.text_identity).
+_OWN_IN_TEXT = text_identity(hole_marker(0), [Hole(_OWN)])
+_OTHER_IN_TEXT = re.compile(r"<\w+ (?:<unknown: |ResourceRef\()")
+
+
+def _resolved_in(value: Unknown, account: str) -> Any:
+    if value == _OWN:
+        return account
+    if not value.expression or not value.reason.startswith(("Fn::Sub over ", "Fn::Join over ")):
+        return value
+    text = value.expression.replace(_OWN_IN_TEXT, account)
+    return value if _OTHER_IN_TEXT.search(text) else text

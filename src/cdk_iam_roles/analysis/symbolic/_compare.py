@@ -14,6 +14,7 @@ Two questions share one machinery (:class:`Question`):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,7 @@ from cdk_iam_roles.analysis.symbolic._engine import (
     Found,
     Stmt,
     Unmodelled,
+    atom_of,
     clauses_hold,
     dedupe,
     mask_of,
@@ -35,7 +37,9 @@ from cdk_iam_roles.analysis.symbolic._engine import (
     search,
 )
 from cdk_iam_roles.analysis.symbolic._keys import KeyValue, NotModelled, key_values
+from cdk_iam_roles.analysis.symbolic._unresolved import atom_words
 from cdk_iam_roles.analysis.symbolic._verdict import Verdict, Witness
+from cdk_iam_roles.analysis.symbolic._witness import EXAMPLE_ACCOUNT, known, whole
 from cdk_iam_roles.defaults import TRUST_ACTIONS
 
 MAX_WITNESS_TRIES = 25
@@ -77,6 +81,7 @@ class Question:
     problems: list[str] = field(default_factory=list)
     words: Callable[[Witness], str] | None = None
     spelling: dict[str, str] = field(default_factory=dict)
+    undecided: str = "HEAD may allow more"
 
 
 def _bits(statements: Sequence[Stmt], test: Callable[[Stmt], bool]) -> int:
@@ -152,7 +157,9 @@ def _key_dimensions(q: Question, classes: set[str]) -> tuple[list[Dimension], li
                 lambda n, s, v=value, k=key: clauses_hold(tables[n].get(k, []), {k: v}),  # type: ignore[misc]
             )
             if mask is None:
-                q.problems.append(f"a clause on {clauses[0].key} cannot be decided for {value!r}")
+                q.problems.append(
+                    f"a clause on {clauses[0].key} cannot be decided for {_shown(value)}"
+                )
                 continue
             options.append((value, mask))
         absent = [(v, m) for v, m in options if v is None]
@@ -161,6 +168,14 @@ def _key_dimensions(q: Question, classes: set[str]) -> tuple[list[Dimension], li
             per_class[cls] = dedupe(options if class_allows_key(cls, key) else absent)
         dims.append(Dimension(f"key:{key}", per_class))
     return dims, derived_used
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "no value"
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
 
 
 def _atom_dimensions(q: Question) -> list[Dimension]:
@@ -284,7 +299,7 @@ def _realize_variable(
     """Give the keys of a clause with policy variables values that make it ``wanted``."""
     for statement in q.statements:
         for clause in statement.dynamic:
-            if f"variable:{clause.operator}:{clause.key}={list(clause.values)}" != atom:
+            if atom_of(clause) != atom:
                 continue
             lower = {k.lower(): v for k, v in context.items()}
             holds, _ = clause.evaluate(lower)
@@ -315,18 +330,68 @@ def _default_realizable(atom: str) -> tuple[bool, ...]:
 
 def _atom_words(atom: str) -> str:
     if atom.startswith("unresolved:"):
-        return "depends on a value known only at deployment: " + atom.split(":", 3)[3]
+        return atom_words(atom) + ", known only at deployment"
+    if atom.startswith("variable:"):
+        operator, key, values = json.loads(atom.removeprefix("variable:"))
+        return (
+            f"the condition key {key} ({operator}) holds a policy variable "
+            f"({', '.join(map(str, values))}) whose value the request cannot be given"
+        )
     if atom.startswith("managed:"):
-        arn = atom.removeprefix("managed:").rsplit(":", 1)[0]
+        arn = json.loads(atom.removeprefix("managed:"))[0]
         return f"depends on the content of {arn}, which is not available offline"
     if atom.startswith("boundary:"):
-        arn = atom.removeprefix("boundary:").rsplit(":", 1)[0]
+        arn = json.loads(atom.removeprefix("boundary:"))[0]
         return f"depends on the permissions boundary {arn}, whose content is not available offline"
     if atom.startswith("resource-variable:"):
         return "depends on a policy variable in a Resource element"
     if atom.startswith("extern"):
         return "depends on a resource policy outside the app"
     return f"depends on {atom}"
+
+
+def _witness(request: Request) -> Witness:
+    return Witness(
+        request.principal,
+        request.action,
+        request.resource,
+        dict(request.context),
+        request.resource_account,
+    )
+
+
+def _receivable(request: Request, q: Question) -> list[Request]:
+    """The request found, made into requests AWS could receive (see :mod:`._witness`):
+    trust requests are (an assume action on the role); a permissions request takes a
+    listed action of its class and a resource of a type that action takes."""
+    if q.mode != "permissions":
+        return [request]
+    actions = [request.action] if known(request.action) else _same_class(q, request.action)
+    caller = q.callers[0]
+    partition = caller.principal.split(":")[1] if caller.principal.count(":") > 2 else "aws"
+    others = [resource for resource, _ in q.resources]
+    # A field the policies leave open takes the caller's own account, or when the stack
+    # does not say which, the example account of AWS's documentation.
+    account = caller.account if caller.account and caller.account.isdigit() else EXAMPLE_ACCOUNT
+    built: list[Request] = []
+    for action in actions[:3]:
+        for resource in whole(action, request.resource, others, partition, account, None):
+            built.append(
+                Request(
+                    request.principal, action, resource, request.resource_account, request.context
+                )
+            )
+    return built
+
+
+def _same_class(q: Question, action: str) -> list[str]:
+    """Listed actions that every statement treats as it treats ``action``."""
+
+    def mask(name: str) -> int | None:
+        return mask_of(q.statements, lambda n, s: _action_part(s, name.lower()))
+
+    wanted = mask(action)
+    return [a for a in q.actions.get("*", []) if known(a) and mask(a) == wanted]
 
 
 def solve(q: Question) -> Verdict:
@@ -388,20 +453,28 @@ def _confirm(found: list[Found], q: Question, derived: list[str]) -> Verdict:
         if isinstance(built, str):
             reasons.append(built)
             continue
-        request, atoms = built
-        if q.check("B", request, atoms) and not q.check("A", request, atoms):
-            witness = Witness(
-                request.principal,
-                request.action,
-                request.resource,
-                dict(request.context),
-                request.resource_account,
+        found_request, atoms = built
+        requests = _receivable(found_request, q)
+        if not requests:
+            reasons.append(
+                "only in requests AWS never receives "
+                f"({found_request.action} on {found_request.resource})"
             )
-            words = q.words(witness) if q.words else witness.describe()
-            return Verdict("new-access", words, witness)
-        reasons.append(
-            "the symbolic engine and the evaluator disagree on "
-            f"{request.principal} {request.action} {request.resource} {dict(request.context)}"
-        )
+            continue
+        for request in requests:
+            if q.check("B", request, atoms) and not q.check("A", request, atoms):
+                witness = _witness(request)
+                words = q.words(witness) if q.words else witness.describe()
+                return Verdict("new-access", words, witness)
+        if requests == [found_request]:
+            reasons.append(
+                "the symbolic engine and the evaluator disagree on "
+                + _witness(found_request).describe()
+            )
+        else:
+            reasons.append(
+                "no request AWS could receive shows it "
+                f"({found_request.action} on {found_request.resource} in the policies' terms)"
+            )
     unique = list(dict.fromkeys(reasons))
-    return Verdict("unknown", "HEAD may allow more, but " + "; ".join(unique[:2]))
+    return Verdict("unknown", f"{q.undecided}, but " + "; ".join(unique[:2]))

@@ -19,9 +19,12 @@ from typing import Any, Literal, TypeAlias
 
 from cdk_iam_roles.analysis._placeholders import is_placeholder
 from cdk_iam_roles.analysis.assembly import App, RoleInfo
-from cdk_iam_roles.analysis.symbolic._questions import compare_permissions, compare_trust
+from cdk_iam_roles.analysis.symbolic._questions import (
+    compare_permissions,
+    compare_trust,
+    same_permissions,
+)
 from cdk_iam_roles.analysis.symbolic._verdict import Verdict
-from cdk_iam_roles.cfn import Unknown, is_unresolved
 
 Change: TypeAlias = Literal["added", "removed", "changed", "unchanged"]
 
@@ -74,14 +77,86 @@ class RoleDiff:
 
 
 @dataclass(slots=True)
+class UnreadPart:
+    """A part of HEAD that nobody read, so the roles it deploys were compared by nobody: a
+    transform or ``Fn::ForEach`` loop, a nested stack or StackSet member whose template
+    was not read, a resource that is not one.
+
+    Args:
+        stack: the stack it is in. Required.
+        path: its path (``Stack/Transform``, ``Stack/Network``). Required.
+        logical_id: its key in the template (``Transform`` for a transform). Required.
+        rule_id: the ``check`` rule that says it was not read. Required.
+        reason: why it was not read, in words. Required.
+        change: ``added`` or ``changed`` when what decides its content differs from
+            BASE, ``unchanged`` when it is as in BASE. Required.
+        acknowledged: why the app accepts it, when it does. Default ``None``.
+
+    Example:
+        >>> part = UnreadPart("S", "S/Transform", "Transform", "IAMR-DOC-006",
+        ...     "the transform AWS::Serverless-2016-10-31 is not expanded", "changed")
+        >>> part.undecided, part.to_dict()["verdict"]
+        (True, 'unknown')
+    """
+
+    stack: str
+    path: str
+    logical_id: str
+    rule_id: str
+    reason: str
+    change: Change
+    acknowledged: str | None = None
+
+    @property
+    def undecided(self) -> bool:
+        """Whether the roles it deploys may gain access: it changed and nobody accepted it.
+
+        What an unchanged part deploys is taken as unchanged, as a managed policy outside
+        the app is."""
+        return self.change != "unchanged" and self.acknowledged is None
+
+    @property
+    def verdict(self) -> Verdict:
+        """``unknown`` when undecided, else why it is taken to gain nothing."""
+        if self.acknowledged is not None:
+            return Verdict("no-new-access", f"acknowledged in the app: {self.acknowledged}")
+        if self.change == "unchanged":
+            return Verdict(
+                "no-new-access", "it is as in BASE, so what it deploys is taken as unchanged"
+            )
+        return Verdict(
+            "unknown",
+            f"not read ({self.rule_id}): {self.reason}; whether the roles and policies it "
+            "deploys gain access is not decided",
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON data for ``diff --format json`` (its ``unread`` list)."""
+        verdict = self.verdict
+        return {
+            "stack": self.stack,
+            "path": self.path,
+            "logical_id": self.logical_id,
+            "rule_id": self.rule_id,
+            "reason": self.reason,
+            "change": self.change,
+            "acknowledged": self.acknowledged,
+            "verdict": verdict.verdict,
+            "explanation": verdict.reason,
+        }
+
+
+@dataclass(slots=True)
 class DiffReport:
-    """Every role of BASE and HEAD with its verdicts.
+    """Every role of BASE and HEAD with its verdicts, and the parts of HEAD not read.
 
     Args:
         roles: one entry per role. Default: none.
         notes: what the readers could not read, app-wide. Default: none.
         base_label: how BASE was named on the command line. Default ``"BASE"``.
         head_label: how HEAD was named. Default ``"HEAD"``.
+        sources: each stack's template file, for SARIF locations. Default: none.
+        unread: each part of HEAD that was not read. Default: none.
     """
 
     roles: list[RoleDiff] = field(default_factory=list)
@@ -89,15 +164,22 @@ class DiffReport:
     base_label: str = "BASE"
     head_label: str = "HEAD"
     sources: dict[str, str] = field(default_factory=dict)
+    unread: list[UnreadPart] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
-        """0 when every role is proved to gain no access, else 1."""
-        return 0 if all(role.clean for role in self.roles) else 1
+        """0 when every role is proved to gain no access and no changed part of HEAD went
+        unread, else 1."""
+        clean = all(role.clean for role in self.roles)
+        return 0 if clean and not any(part.undecided for part in self.unread) else 1
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"roles": [...]}`` as DESIGN.md §4 shows (plus ``notes``)."""
-        return {"roles": [r.to_dict() for r in self.roles], "notes": list(self.notes)}
+        """``{"roles": [...]}`` as DESIGN.md §4 shows (plus ``unread`` and ``notes``)."""
+        return {
+            "roles": [r.to_dict() for r in self.roles],
+            "unread": [u.to_dict() for u in self.unread],
+            "notes": list(self.notes),
+        }
 
 
 def _name(role: RoleInfo) -> str | None:
@@ -143,20 +225,42 @@ def match_roles(
     return pairs, left, rest
 
 
-def _same_permissions(base: RoleInfo, head: RoleInfo) -> bool:
-    parts_base = (
-        [p.document for p in base.identity_policies],
-        base.boundary.document if base.boundary else None,
-        base.boundary_unavailable,
-        sorted(p.arn for p in base.unavailable_policies),
+def _trust_verdict(old: RoleInfo | None, new: RoleInfo) -> Verdict:
+    """Who may assume ``new`` that could not assume ``old``; an unreadable trust policy is
+    undecided unless BASE holds the very same text for the role (then nothing changed)."""
+    if new.trust is None:
+        what = f"the trust policy {new.trust_unreadable or 'cannot be read'}"
+        if old is not None and old.trust is None and _written(old) == _written(new):
+            return Verdict(
+                "no-new-access",
+                f"{what}, but it is the same as in BASE: who may assume the role did not change",
+            )
+        return Verdict("unknown", f"{what}, so who may assume the role is not decided")
+    if old is not None and old.trust is None:
+        return Verdict(
+            "unknown",
+            f"BASE's trust policy {old.trust_unreadable or 'cannot be read'}, so what HEAD's "
+            "adds to it is not decided",
+        )
+    return compare_trust(
+        None if old is None else old.trust,
+        new.trust,
+        role_arn=new.arn,
+        account=new.account,
+        partition=new.partition,
     )
-    parts_head = (
-        [p.document for p in head.identity_policies],
-        head.boundary.document if head.boundary else None,
-        head.boundary_unavailable,
-        sorted(p.arn for p in head.unavailable_policies),
-    )
-    return parts_base == parts_head and not is_unresolved(parts_head)
+
+
+def _written(role: RoleInfo) -> tuple[Any, ...]:
+    """The trust policy as read and, when unreadable, as written and why (in its stack:
+    a parameter of another stack is another value)."""
+    return role.stack, role.trust, role.trust_source, role.trust_unreadable
+
+
+def _unchanged(old: RoleInfo, new: RoleInfo) -> bool:
+    """Whether the role is as in BASE: the same trust and policies, as written (the same
+    unknown on both sides is the same value, see docs/cli-diff.md)."""
+    return _written(old) == _written(new) and same_permissions(old, new)
 
 
 def diff_apps(base: App, head: App, *, clock: Callable[[], float] | None = None) -> DiffReport:
@@ -186,13 +290,7 @@ def diff_apps(base: App, head: App, *, clock: Callable[[], float] | None = None)
     pairs, removed, added = match_roles(base.roles, head.roles)
     for old, new in pairs:
         start = timer()
-        trust = compare_trust(
-            old.trust if old.trust is not None else _UNREADABLE,
-            new.trust if new.trust is not None else _UNREADABLE,
-            role_arn=new.arn,
-            account=new.account,
-            partition=new.partition,
-        )
+        trust = _trust_verdict(old, new)
         permissions = compare_permissions(
             old,
             new,
@@ -201,7 +299,7 @@ def diff_apps(base: App, head: App, *, clock: Callable[[], float] | None = None)
             base_roles=base.roles,
             head_roles=head.roles,
         )
-        unchanged = old.trust == new.trust and _same_permissions(old, new)
+        unchanged = _unchanged(old, new)
         report.roles.append(
             RoleDiff(
                 new.stack,
@@ -216,13 +314,7 @@ def diff_apps(base: App, head: App, *, clock: Callable[[], float] | None = None)
         )
     for new in added:
         start = timer()
-        trust = compare_trust(
-            None,
-            new.trust if new.trust is not None else _UNREADABLE,
-            role_arn=new.arn,
-            account=new.account,
-            partition=new.partition,
-        )
+        trust = _trust_verdict(None, new)
         permissions = compare_permissions(
             None, new, head_resources=head.resource_policies, head_roles=head.roles
         )
@@ -244,6 +336,3 @@ def diff_apps(base: App, head: App, *, clock: Callable[[], float] | None = None)
             RoleDiff(old.stack, old.path, old.logical_id, old.role_name, "removed", gone, gone)
         )
     return report
-
-
-_UNREADABLE: dict[str, Any] = {"Statement": Unknown("the trust policy cannot be read")}

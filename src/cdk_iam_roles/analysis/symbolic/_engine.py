@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,7 +104,7 @@ def is_dynamic(clause: Clause, variables: bool) -> bool:
 
 def atom_of(clause: Clause) -> str:
     """The atom that stands for a clause with policy variables."""
-    return f"variable:{clause.operator}:{clause.key}={list(clause.values)}"
+    return "variable:" + json.dumps([clause.operator, clause.key, list(clause.values)], default=str)
 
 
 def read_statements(

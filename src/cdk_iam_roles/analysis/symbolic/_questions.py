@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -32,7 +33,6 @@ from cdk_iam_roles.analysis.symbolic._compare import Question, solve
 from cdk_iam_roles.analysis.symbolic._engine import Stmt, principal_part, read_statements
 from cdk_iam_roles.analysis.symbolic._keys import NotModelled, _string_pattern, split_operator
 from cdk_iam_roles.analysis.symbolic._verdict import Verdict
-from cdk_iam_roles.cfn import is_unresolved
 from cdk_iam_roles.defaults import TRUST_ACTIONS
 
 ALLOW_ALL: Mapping[str, Any] = {
@@ -84,7 +84,8 @@ def _providers(statements: Iterable[Stmt]) -> set[str]:
 
 
 def _same(base: Any, head: Any) -> bool:
-    return base == head and not is_unresolved(base)
+    # An unknown compares equal only to the same expression (see cfn.Unknown).
+    return bool(base == head)
 
 
 def compare_trust(
@@ -112,6 +113,24 @@ def compare_trust(
         >>> compare_trust(trust, trust, role_arn="arn:aws:iam::1:role/r").verdict
         'no-new-access'
     """
+    return trust_verdict(
+        base, head, role_arn=role_arn, account=account, partition=partition, services=services
+    )
+
+
+def trust_verdict(
+    base: Mapping[str, Any] | None,
+    head: Mapping[str, Any] | None,
+    *,
+    role_arn: str,
+    account: str | None = None,
+    partition: str = "aws",
+    services: bool = True,
+    labels: tuple[str, str] = ("BASE trust policy", "HEAD trust policy"),
+    undecided: str = "HEAD may allow more",
+) -> Verdict:
+    """:func:`compare_trust`, with the words that name each side and an undecided answer
+    (``access`` compares a role's trust with the zone of trust, not two versions)."""
     if head is not None and _same(base, head):
         return Verdict("no-new-access", "proved: the trust policy is unchanged")
     problems: list[str] = []
@@ -122,7 +141,7 @@ def compare_trust(
             layer="trust",
             kind="resource",
             index=0,
-            origin="BASE trust policy",
+            origin=labels[0],
             problems=problems,
         ),
         *read_statements(
@@ -131,7 +150,7 @@ def compare_trust(
             layer="trust",
             kind="resource",
             index=0,
-            origin="HEAD trust policy",
+            origin=labels[1],
             problems=problems,
         ),
     ]
@@ -166,6 +185,7 @@ def compare_trust(
         resources=[(role_arn, {})],
         check=check,
         problems=problems,
+        undecided=undecided,
     )
     return solve(question)
 
@@ -315,7 +335,7 @@ def compare_permissions(
             if relevant or (own and _mentions(rp.document, role)):
                 chosen.append((rp, relevant, own))
         relevant_rps[side] = chosen
-    if base is not None and _same_role(base, head) and _same_rps(relevant_rps):
+    if base is not None and same_permissions(base, head) and _same_rps(relevant_rps):
         return Verdict("no-new-access", "proved: the permissions are unchanged")
     side_rps: dict[str, list[ResourcePolicy]] = {
         side: [rp for rp, _, _ in chosen] for side, chosen in relevant_rps.items()
@@ -338,7 +358,7 @@ def compare_permissions(
             )
         for unavailable in info.unavailable_policies:
             for effect in ("Allow", "Deny"):
-                atom = f"managed:{unavailable.arn}:{effect.lower()}"
+                atom = "managed:" + json.dumps([unavailable.arn, unavailable.source, effect])
                 statements.append(Stmt(side, "identity", effect, None, (atom,)))
         boundary = info.boundary.document if info.boundary else None
         documents.append(boundary)
@@ -353,7 +373,9 @@ def compare_permissions(
         )
         if info.boundary_unavailable is not None:
             for effect in ("Allow", "Deny"):
-                atom = f"boundary:{info.boundary_unavailable}:{effect.lower()}"
+                atom = "boundary:" + json.dumps(
+                    [info.boundary_unavailable, info.boundary_source, effect]
+                )
                 statements.append(Stmt(side, "boundary", effect, None, (atom,)))
         for number, (rp, relevant, own) in enumerate(relevant_rps[side]):
             problems.extend(own)
@@ -467,21 +489,23 @@ def _role_parts(role: RoleInfo) -> tuple[Any, ...]:
         [p.document for p in role.identity_policies],
         role.boundary.document if role.boundary else None,
         role.boundary_unavailable,
-        sorted(p.arn for p in role.unavailable_policies),
+        role.boundary_source,
+        sorted((p.arn, p.source) for p in role.unavailable_policies),
     )
 
 
-def _same_role(base: RoleInfo, head: RoleInfo) -> bool:
-    parts = _role_parts(head)
-    return _role_parts(base) == parts and not is_unresolved(parts)
+def same_permissions(base: RoleInfo, head: RoleInfo) -> bool:
+    """Whether two versions of a role hold the same policies, as written: an unknown in
+    both is the same expression, so the same value once deployed (the modelling
+    assumption of ``diff``)."""
+    return _role_parts(base) == _role_parts(head)
 
 
 def _same_rps(relevant: Mapping[str, list[tuple[ResourcePolicy, list[Stmt], list[str]]]]) -> bool:
     def key(side: str) -> list[tuple[Any, ...]]:
         return [(rp.resources, rp.document) for rp, _, _ in relevant.get(side, [])]
 
-    state = key("A")
-    return state == key("B") and not is_unresolved(state)
+    return key("A") == key("B")
 
 
 def _action_candidates(documents: Iterable[Mapping[str, Any] | None]) -> list[str]:

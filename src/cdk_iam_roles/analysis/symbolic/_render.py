@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 from cdk_iam_roles import __version__
-from cdk_iam_roles.analysis.symbolic._diff import DiffReport, RoleDiff
+from cdk_iam_roles.analysis.symbolic._diff import DiffReport, RoleDiff, UnreadPart
 from cdk_iam_roles.analysis.symbolic._verdict import Verdict, Witness
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -111,14 +111,28 @@ def render_text(report: DiffReport) -> str:
             lines.append(f"  {part}: {verdict.verdict}: {in_words(role, part, verdict)}")
             if verdict.witness is not None:
                 lines.append(f"    witness: {verdict.witness.describe()}")
+    for gap in sorted(report.unread, key=lambda p: (not p.undecided, p.path)):
+        lines.append(f"{gap.path} (in {gap.stack}): not read, {gap.change}")
+        lines.append(f"  {gap.verdict.verdict}: {_unread_words(gap)}")
     lines.extend(f"note: {n}" for n in report.notes)
     widened = sum(r.widened for r in report.roles)
     unknown = sum(not r.clean and not r.widened for r in report.roles)
-    lines.append(
+    summary = (
         f"{len(report.roles)} roles: {widened} with new access, {unknown} undecided, "
         f"{len(report.roles) - widened - unknown} proved no new access"
     )
+    if report.unread:
+        undecided = sum(p.undecided for p in report.unread)
+        summary += f"; {len(report.unread)} part(s) not read, {undecided} undecided"
+    lines.append(summary)
     return "\n".join(lines)
+
+
+def _unread_words(part: UnreadPart) -> str:
+    """Why a part not read is undecided, or why it is taken to gain nothing."""
+    if part.undecided:
+        return part.verdict.reason
+    return f"{part.reason} ({part.rule_id}); {part.verdict.reason}"
 
 
 def _ordered(roles: list[RoleDiff]) -> list[RoleDiff]:
@@ -135,14 +149,17 @@ def render_markdown(report: DiffReport) -> str:
     widened = [r for r in _ordered(report.roles) if r.widened]
     unknown = [r for r in _ordered(report.roles) if not r.widened and not r.clean]
     clean = [r for r in _ordered(report.roles) if r.clean]
+    unread = [p for p in report.unread if p.undecided]
     lines = ["## IAM access review (`cdk-iam-roles diff`)", ""]
-    if not widened and not unknown:
+    if not widened and not unknown and not unread:
         lines.append(f"**No new access**: proved for all {len(report.roles)} roles.")
     else:
         lines.append(
             f"**{len(widened)} role(s) gain access**, {len(unknown)} undecided, "
             f"{len(clean)} proved unchanged in access."
         )
+        if unread:
+            lines[-1] += f" {len(unread)} changed part(s) of HEAD were not read."
     if widened:
         lines += ["", "### New access", ""]
         for role in widened:
@@ -153,16 +170,23 @@ def render_markdown(report: DiffReport) -> str:
                         f"- :warning: {in_words(role, part, verdict)} "
                         f"— `{role.path}` ({role.change}, {part})"
                     )
-    if unknown:
+    if unknown or unread:
         lines += ["", "### Could not be decided offline (treated as new access)", ""]
         for role in unknown:
             for part in ("trust", "permissions"):
                 verdict = getattr(role, part)
                 if verdict.verdict == "unknown":
                     lines.append(f"- `{role.path}` {part}: {_md(verdict.reason)}")
+        for gap in unread:
+            lines.append(f"- `{gap.path}` ({gap.change}): {_md(gap.verdict.reason)}")
     if clean:
         lines += ["", f"<details><summary>Proved no new access ({len(clean)} roles)</summary>", ""]
         lines += [f"- `{r.path}` ({r.change})" for r in clean]
+        lines += ["", "</details>"]
+    settled = [p for p in report.unread if not p.undecided]
+    if settled:
+        lines += ["", f"<details><summary>Not read, as in BASE ({len(settled)})</summary>", ""]
+        lines += [f"- `{p.path}`: {_md(_unread_words(p))}" for p in settled]
         lines += ["", "</details>"]
     if report.notes:
         lines += ["", "<details><summary>Reader notes</summary>", ""]
@@ -218,6 +242,27 @@ def render_sarif(report: DiffReport) -> str:
                     },
                 }
             )
+    for gap in sorted(report.unread, key=lambda p: p.path):
+        if not gap.undecided:
+            continue
+        location = {
+            "logicalLocations": [
+                {"name": gap.logical_id, "fullyQualifiedName": gap.path, "kind": "resource"}
+            ]
+        }
+        source = report.sources.get(gap.stack)
+        if source:
+            location["physicalLocation"] = {"artifactLocation": {"uri": source.replace("\\", "/")}}
+        results.append(
+            {
+                "ruleId": "IAMR-DIFF-003",
+                "ruleIndex": ids.index("IAMR-DIFF-003"),
+                "level": "warning",
+                "message": {"text": f"{gap.path} ({gap.change}): {gap.verdict.reason}"},
+                "locations": [location],
+                "properties": {"witness": None, "notRead": gap.rule_id},
+            }
+        )
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
