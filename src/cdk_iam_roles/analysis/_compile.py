@@ -511,6 +511,9 @@ def _documents(policies: PolicySet) -> tuple[list[Any], tuple[int, ...]]:
     """
     documents: list[Any] = [policies.resource, policies.boundary, policies.session]
     documents.extend(policies.identity)
+    if not policies.scps and not policies.rcps:
+        # The usual set: no separator at all (a key with SCP or RCP levels holds one).
+        return documents, tuple(map(id, documents))
     key: list[int] = [id(document) for document in documents]
     key.append(-1)
     for separator, levels in ((-2, policies.scps), (-3, policies.rcps)):
