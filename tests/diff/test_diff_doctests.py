@@ -20,6 +20,7 @@ MODULES = [
     "cdk_iam_roles.analysis.symbolic._questions",
     "cdk_iam_roles.analysis.symbolic._render",
     "cdk_iam_roles.analysis.symbolic._unresolved",
+    "cdk_iam_roles.cfn_words",
     "cdk_iam_roles.analysis.symbolic._verdict",
     "cdk_iam_roles.commands.access",
     "cdk_iam_roles.commands.diff",

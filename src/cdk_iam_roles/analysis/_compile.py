@@ -396,9 +396,7 @@ def compile_policy(
     cached = _cache.get(key)
     if cached is None:
         cached = _compile_document(document, kind, policy_index, level)
-        if len(_cache) >= _CACHE_SIZE:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = cached
+        _remember(_cache, key, cached)
     return cached
 
 
@@ -479,10 +477,7 @@ def compile_policy_set(policies: PolicySet) -> CompiledPolicySet:
         policies.rcps,
         policies.session,
     )
-    try:
-        key: bytes | str = marshal.dumps(content, 2)
-    except ValueError:
-        key = repr(content)
+    key = _content_key(content)
     cached = _set_cache.get(key)
     if cached is None:
         cached = _compile_set(policies)

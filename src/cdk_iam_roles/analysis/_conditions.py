@@ -20,7 +20,8 @@ from typing import Any
 from cdk_iam_roles.analysis._patterns import arn_glob, glob, split_arn, unmark
 from cdk_iam_roles.analysis._placeholders import MatchStyle, any_opaque, is_placeholder
 from cdk_iam_roles.analysis._variables import has_variable, substitute, unresolved_marker
-from cdk_iam_roles.cfn import Unknown
+from cdk_iam_roles.cfn import is_unresolved
+from cdk_iam_roles.cfn_words import value_words
 
 Context = Mapping[str, str | tuple[str, ...]]
 """Request context, normalized: lower-case key to its value (a tuple for multivalued keys)."""
@@ -215,17 +216,17 @@ _VARIABLE_FAMILIES = frozenset({"string", "arn", "bool"})
 def describe_value(value: Any) -> str:
     """A policy value that is not text, in words for messages.
 
-    A value known only at deployment (the template readers' ``Unknown``: a parameter, an
-    import, an unresolved ``Fn::Sub``) says what it is; anything else is shown as written.
+    A value known only at deployment says what it depends on (see
+    :func:`cdk_iam_roles.cfn_words.value_words`); anything else is shown as written.
 
     Example:
         >>> describe_value(5)
         'the value 5'
     """
-    if isinstance(value, Unknown):
-        return f"a value known only at deployment ({value.reason})"
+    if is_unresolved(value):
+        return f"a value that depends on {value_words(value)}"
     if isinstance(value, (dict, list)):
-        return f"the value {value!r} (an unresolved intrinsic function?)"
+        return f"the value {value!r} (an intrinsic function not resolved?)"
     return f"the value {value!r}"
 
 

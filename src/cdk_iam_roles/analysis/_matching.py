@@ -204,12 +204,11 @@ def _apply(
                 return None
             if found_resource is None:
                 element = "NotResource" if statement.resource_negated else "Resource"
-                problem = Unevaluable(
-                    statement.ref,
+                problem = _unknown(
+                    statement,
                     element,
                     f"whether {list(statement.resource_patterns)} matches {resource} "
                     "depends on a name known only at deployment (a placeholder)",
-                    statement.ref.kind,
                 )
                 unknown = (*unknown, problem)
         elif not statement.resource(resource, context):
@@ -274,12 +273,7 @@ def _apply(
             else:
                 detail = f"the request value {given!r} cannot be compared by {clause.operator}"
             clause_unknown.append(
-                Unevaluable(
-                    statement.ref,
-                    "Condition",
-                    f"{clause.operator} {clause.key}: {detail}",
-                    statement.ref.kind,
-                )
+                _unknown(statement, "Condition", f"{clause.operator} {clause.key}: {detail}")
             )
         elif not holds:
             given = context.get(clause.key.lower())
@@ -297,35 +291,37 @@ def _apply(
 
 
 def _principal_unknown(statement: CompiledStatement, caller: Caller, element: str) -> Unevaluable:
-    return Unevaluable(
-        statement.ref,
+    return _unknown(
+        statement,
         element,
         f"whether it names {caller.raw} depends on a name known only at deployment (a placeholder)",
-        statement.ref.kind,
     )
 
 
 def _not_principal_unknown(statement: CompiledStatement, caller: Caller) -> Unevaluable:
     # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
-    return Unevaluable(
-        statement.ref,
+    return _unknown(
+        statement,
         "NotPrincipal",
         f"it names {caller.raw} at some levels only (AWS checks the account, then the role, "
         "then the user or session), and such a policy 'might deny access to the entire "
         "account'",
-        statement.ref.kind,
     )
 
 
 def _federator_unknown(statement: CompiledStatement, caller: Caller) -> Unevaluable:
     # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
-    return Unevaluable(
-        statement.ref,
+    return _unknown(
+        statement,
         "Principal",
         f"it names an IAM user of the account of {caller.raw}, which may be the IAM user "
         "who federated this session; the session ARN does not say",
-        statement.ref.kind,
     )
+
+
+def _unknown(statement: CompiledStatement, element: str, detail: str) -> Unevaluable:
+    """What of ``statement``'s ``element`` cannot be evaluated offline, and why."""
+    return Unevaluable(statement.ref, element, detail, statement.ref.kind)
 
 
 def statement_hits(

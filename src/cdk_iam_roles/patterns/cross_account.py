@@ -285,8 +285,8 @@ class CrossAccountRole(PatternRole):
         )
         bag.raise_if_any(lambda: construct_path(scope, construct_id))
 
-        stack = stack_facts(scope).stack
-        root_partition = partition if partition is not None else stack.partition
+        # The stack's partition (a token unless fixed) is read from Node once per stack.
+        root_partition = partition if partition is not None else stack_facts(scope).partition_text
         aws_principals = [*principals] + [
             f"arn:{root_partition}:iam::{account}:root" for account in accounts
         ]
@@ -364,12 +364,12 @@ class CrossAccountRole(PatternRole):
         cross-stack reference is needed), otherwise ``role_arn`` (a token that works only
         within the same environment).
         """
-        stack = cdk.Stack.of(self)
+        facts = stack_facts(self)
         name, path = self._role_name, self._role_path or "/"
-        if name is None or is_token(name) or is_token(path) or is_token(stack.account):
+        if name is None or is_token(name) or is_token(path) or is_token(facts.account):
             return self.role_arn
-        partition = stack_partition(self) or stack.partition
-        return f"arn:{partition}:iam::{stack.account}:role{path}{name}"
+        partition = facts.partition or facts.partition_text
+        return f"arn:{partition}:iam::{facts.account}:role{path}{name}"
 
     def caller_policy(self) -> iam.PolicyStatement:
         """The identity-policy statement a caller's account must grant to assume this role.

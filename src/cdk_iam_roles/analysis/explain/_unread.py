@@ -263,6 +263,9 @@ def hope(
 # The pseudo parameters an environment-agnostic stack leaves unknown, and the placeholder
 # of an unknown account.
 _ENVIRONMENT = re.compile(r"AWS::(?:AccountId|Region|Partition|URLSuffix)|\{unknown-account")
+# An import, as the evaluator words it (cfn_words.value_words): "import NAME" or the
+# function's name when the export's name is not known.
+_IMPORT = re.compile(r"Fn::ImportValue|\bimport \S")
 _PARAMETER = re.compile(r"parameter ([A-Za-z0-9]+)")
 
 
@@ -300,7 +303,7 @@ def unresolved_causes(
             "region=…)), or pass --account and --region (account=/region= in "
             "cdk_iam_roles.testing) for a template without one."
         )
-    if "Fn::ImportValue" in text:
+    if _IMPORT.search(text):
         fixes.append(
             "Write the imported value itself (the ARN or account ID, as a literal) in place "
             "of Fn::ImportValue (Fn.import_value, a reference to another stack): an export is "

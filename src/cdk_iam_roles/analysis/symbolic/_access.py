@@ -32,9 +32,9 @@ from typing import Any, Literal, TypeAlias
 from cdk_iam_roles.analysis.assembly import RoleInfo
 from cdk_iam_roles.analysis.symbolic._callers import FRESH_ACCOUNT
 from cdk_iam_roles.analysis.symbolic._questions import trust_verdict
-from cdk_iam_roles.analysis.symbolic._unresolved import value_words
 from cdk_iam_roles.analysis.symbolic._verdict import Witness
 from cdk_iam_roles.cfn import Hole, Unknown, hole_marker, is_unresolved, text_identity
+from cdk_iam_roles.cfn_words import value_words
 
 AccessName: TypeAlias = Literal["external", "internal", "unknown"]
 
