@@ -219,17 +219,6 @@ def native_principal(statements: Sequence[Statement]) -> iam.IPrincipal | None:
     return None
 
 
-def _plain_json(value: object) -> bool:
-    """Whether ``value`` is made only of JSON values (no construct or other object)."""
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return True
-    if isinstance(value, (list, tuple)):
-        return all(_plain_json(item) for item in value)
-    if isinstance(value, Mapping):
-        return all(isinstance(k, str) and _plain_json(v) for k, v in value.items())
-    return False
-
-
 def _shared_principal(
     scope: Construct, trust: Sequence[Statement], arn_only: bool
 ) -> iam.IPrincipal:
@@ -244,12 +233,14 @@ def _shared_principal(
     ``CfnJson``) is never shared. With ``arn_only``, the trust is one principal ARN whose
     only condition is the external IDs, which ``iam.Role`` renders itself.
     """
-    key = None
-    if _plain_json(trust):
-        if arn_only:
-            key = "arn " + trust[0]["Principal"]["AWS"]
-        else:
-            key = json.dumps(trust, sort_keys=True)
+    key: str | None
+    try:
+        # json.dumps refuses what is not JSON (a CfnJson): such trust is not shared.
+        text = json.dumps(trust, sort_keys=True)
+    except (TypeError, ValueError):
+        key = None
+    else:
+        key = "arn " + trust[0]["Principal"]["AWS"] if arn_only else text
     stack = stack_facts(scope).stack
     if key is not None:
         found = _PRINCIPALS.get(stack, {}).get(key)
